@@ -1,0 +1,90 @@
+// swift-tools-version:6.1
+// The `lake` package: one executable over small library modules with one-way dependencies.
+// Layout and dependency direction: ../shared/DESIGN.md §4 and CONTRIBUTING.md.
+import PackageDescription
+
+/// Settings shared by every Swift target.
+///
+/// `LAKE_INTERNAL_CHECKS` turns on invariant checks after builders and decoders (debug builds only,
+/// in the style of swift-collections' `COLLECTIONS_INTERNAL_CHECKS`); release builds never pay for them.
+let swiftSettings: [SwiftSetting] = [
+    .define("LAKE_INTERNAL_CHECKS", .when(configuration: .debug))
+]
+
+let package = Package(
+    name: "lake",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "lake", targets: ["lake"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    ],
+    targets: [
+        // C libraries from the distribution (Debian: libzstd-dev liblz4-dev libsnappy-dev zlib1g-dev).
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CSnappy", providers: [.apt(["libsnappy-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // Types, schema, columns and batches. Standard library only.
+        .target(name: "LakeColumnar", swiftSettings: swiftSettings),
+        // Files: bounds-checked reads, positional I/O, durable writes.
+        .target(name: "LakeIO", dependencies: ["LakeColumnar"], swiftSettings: swiftSettings),
+        // Block codecs for Parquet pages: zstd, lz4 (raw and Hadoop-framed), snappy, gzip.
+        .target(
+            name: "LakeCompression",
+            dependencies: ["LakeColumnar", "CZstd", "CLZ4", "CSnappy", "CZlib"],
+            swiftSettings: swiftSettings
+        ),
+        // Apache Parquet: Thrift compact protocol, metadata, encodings, reader, writer, statistics.
+        .target(
+            name: "LakeParquet",
+            dependencies: ["LakeColumnar", "LakeIO", "LakeCompression"],
+            swiftSettings: swiftSettings
+        ),
+        // The façade the CLI calls: file inspection, row output formats.
+        .target(
+            name: "LakeEngine",
+            dependencies: ["LakeColumnar", "LakeIO", "LakeParquet"],
+            swiftSettings: swiftSettings
+        ),
+        // The command line. Thin: parse arguments, call LakeEngine, print, map errors to exit codes.
+        .executableTarget(
+            name: "lake",
+            dependencies: [
+                "LakeEngine", "LakeColumnar", "LakeParquet",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // Tests: shared helpers plus one target per module.
+        .target(
+            name: "LakeTestSupport",
+            dependencies: ["LakeColumnar"],
+            path: "Tests/LakeTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LakeColumnarTests",
+            dependencies: ["LakeColumnar", "LakeTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LakeCompressionTests",
+            dependencies: ["LakeCompression", "LakeTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LakeParquetTests",
+            dependencies: ["LakeParquet", "LakeColumnar", "LakeIO", "LakeTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LakeEngineTests",
+            dependencies: ["LakeEngine", "LakeParquet", "LakeColumnar", "LakeTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)
