@@ -74,8 +74,9 @@ package struct SchemaNode: Sendable, Hashable {
         case leaf(column: Int)
         /// A record of child nodes.
         case `struct`([SchemaNode])
-        /// A list. Elements exist where def ≥ `repeatedDefinitionLevel`; a new list element
-        /// starts where rep == `repetitionLevel`... (rep < `repetitionLevel` starts a new parent).
+        /// A list. A slot holds an element when def ≥ `repeatedDefinitionLevel`; a slot with
+        /// rep == `repetitionLevel` starts another element of the same list, and rep < `repetitionLevel`
+        /// starts a new list.
         case list(element: SchemaNode, repeatedDefinitionLevel: Int, repetitionLevel: Int)
         /// A map; like a list whose elements are (key, value) entries. Keys are required.
         case map(key: SchemaNode, value: SchemaNode, repeatedDefinitionLevel: Int, repetitionLevel: Int)
