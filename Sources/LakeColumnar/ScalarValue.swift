@@ -4,7 +4,9 @@ public indirect enum ScalarValue: Sendable, Hashable {
     case boolean(Bool)
     /// Any integer type, widened.
     case integer(Int64)
-    /// `FLOAT` or `DOUBLE`, widened.
+    /// `FLOAT`, kept single precision so it prints as its own shortest text (`0.1`).
+    case float32(Float)
+    /// `DOUBLE`.
     case float(Double)
     /// An unscaled decimal and its scale: `.decimal(1230, scale: 2)` is 12.30.
     case decimal(Int128, scale: Int)
@@ -40,7 +42,7 @@ extension Column {
         case .int16(let column): return .integer(Int64(column.values[row]))
         case .int32(let column): return .integer(Int64(column.values[row]))
         case .int64(let column): return .integer(column.values[row])
-        case .float32(let column): return .float(Double(column.values[row]))
+        case .float32(let column): return .float32(column.values[row])
         case .float64(let column): return .float(column.values[row])
         case .decimal64(let column, _, let scale): return .decimal(Int128(column.values[row]), scale: scale)
         case .decimal128(let column, _, let scale): return .decimal(column.values[row], scale: scale)
