@@ -49,7 +49,9 @@ extension Decompressor {
         var outputOffset = 0
         while inputOffset < sourceCount {
             guard sourceCount &- inputOffset >= headerSize else { return false }
-            let declaredOutput = Int(UInt32(bigEndian: source.loadUnaligned(fromByteOffset: inputOffset, as: UInt32.self)))
+            let declaredOutput = Int(
+                UInt32(bigEndian: source.loadUnaligned(fromByteOffset: inputOffset, as: UInt32.self))
+            )
             let declaredInput = Int(
                 UInt32(bigEndian: source.loadUnaligned(fromByteOffset: inputOffset &+ 4, as: UInt32.self))
             )

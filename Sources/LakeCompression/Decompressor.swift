@@ -19,7 +19,7 @@ public final class Decompressor {
     /// The zlib inflate stream, initialized on first gzip call and reset before every later one.
     private var inflateStream: UnsafeMutablePointer<z_stream>?
     /// A few writable bytes to pass to C where a buffer is empty and Swift's base address is `nil`.
-    let scratch: UnsafeMutableRawPointer
+    private let scratch: UnsafeMutableRawPointer
 
     /// Creates a decompressor; contexts are created lazily, per codec, on first use.
     public init() {

@@ -35,7 +35,8 @@ struct ConformancePageTests {
     static let pages = [
         ConformancePage("concatenated_gzip_members.parquet", .gzip, offset: 55, compressed: 1416, uncompressed: 4104),
         ConformancePage("rle_boolean_encoding.parquet", .gzip, offset: 40, compressed: 33, uncompressed: 13),
-        ConformancePage("data_index_bloom_encoding_stats.parquet", .gzip, offset: 29, compressed: 127, uncompressed: 138),
+        ConformancePage(
+            "data_index_bloom_encoding_stats.parquet", .gzip, offset: 29, compressed: 127, uncompressed: 138),
         ConformancePage("incorrect_map_schema.parquet", .gzip, offset: 96, compressed: 49, uncompressed: 34),
         ConformancePage("hadoop_lz4_compressed.parquet", .lz4Hadoop, offset: 17, compressed: 26, uncompressed: 16),
         ConformancePage("hadoop_lz4_compressed.parquet", .lz4Hadoop, offset: 104, compressed: 12, uncompressed: 3),
@@ -73,13 +74,17 @@ struct ConformancePageTests {
 
     @Test("the gzip page really holds two members, and a Hadoop page really is framed")
     func framingIsWhatTheCorpusSays() throws {
-        let gzip = try #require(FileManager.default.contents(atPath: TestPaths.conformance
-            + "/parquet/good/concatenated_gzip_members.parquet"))
+        let gzip = try #require(
+            FileManager.default.contents(
+                atPath: TestPaths.conformance
+                    + "/parquet/good/concatenated_gzip_members.parquet"))
         let body = [UInt8](gzip[55..<55 + 1416])
         let magics = (0..<body.count - 2).filter { body[$0] == 0x1F && body[$0 + 1] == 0x8B && body[$0 + 2] == 8 }
         #expect(magics.count >= 2)
-        let hadoop = try #require(FileManager.default.contents(atPath: TestPaths.conformance
-            + "/parquet/good/hadoop_lz4_compressed.parquet"))
+        let hadoop = try #require(
+            FileManager.default.contents(
+                atPath: TestPaths.conformance
+                    + "/parquet/good/hadoop_lz4_compressed.parquet"))
         #expect([UInt8](hadoop[17..<21]) == TestData.bigEndian(16))
     }
 }

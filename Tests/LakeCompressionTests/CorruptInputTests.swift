@@ -52,8 +52,9 @@ struct CorruptInputTests {
         }
     }
 
-    @Test("single-byte changes to a valid block throw corrupt or fill exactly the output",
-          arguments: Codec.allCases)
+    @Test(
+        "single-byte changes to a valid block throw corrupt or fill exactly the output",
+        arguments: Codec.allCases)
     func mutations(codec: Codec) throws {
         let data = TestData.bytes(.compressible, count: 3_000)
         let compressed = try TestData.compress(codec, data)

@@ -21,8 +21,9 @@ struct RoundTripTests {
     /// Every size with random and with compressible data.
     static let samples = DataKind.allCases.flatMap { kind in sizes.map { Sample(kind: kind, count: $0) } }
 
-    @Test("compress then decompress gives the input back, appending after existing bytes",
-          arguments: Codec.allCases, samples)
+    @Test(
+        "compress then decompress gives the input back, appending after existing bytes",
+        arguments: Codec.allCases, samples)
     func roundTrip(codec: Codec, sample: Sample) throws {
         let data = sample.bytes
         let prefix: [UInt8] = [0xDE, 0xAD, 0xBE]
@@ -40,8 +41,9 @@ struct RoundTripTests {
         #expect(restored == data)
     }
 
-    @Test("decompressing into one byte less or one byte more is corrupt",
-          arguments: Codec.allCases, [0, 1, 100, 65_536])
+    @Test(
+        "decompressing into one byte less or one byte more is corrupt",
+        arguments: Codec.allCases, [0, 1, 100, 65_536])
     func wrongOutputSize(codec: Codec, count: Int) throws {
         for kind in DataKind.allCases {
             let compressed = try TestData.compress(codec, TestData.bytes(kind, count: count))
@@ -80,8 +82,9 @@ struct RoundTripTests {
         }
     }
 
-    @Test("levels: zstd and gzip honour them and clamp them; every level round-trips",
-          arguments: [nil, -5, 0, 1, 3, 9, 19, 100] as [Int?])
+    @Test(
+        "levels: zstd and gzip honour them and clamp them; every level round-trips",
+        arguments: [nil, -5, 0, 1, 3, 9, 19, 100] as [Int?])
     func levels(level: Int?) throws {
         let compressor = Compressor(level: level)
         #expect(compressor.zstdLevel == Int32(min(max(level ?? 3, -131_072), 22)))
@@ -93,8 +96,9 @@ struct RoundTripTests {
         }
     }
 
-    @Test("maxCompressedLength bounds incompressible data",
-          arguments: Codec.allCases, [0, 1, 15, 16, 255, 4_096, 70_000])
+    @Test(
+        "maxCompressedLength bounds incompressible data",
+        arguments: Codec.allCases, [0, 1, 15, 16, 255, 4_096, 70_000])
     func boundHolds(codec: Codec, count: Int) throws {
         let compressed = try TestData.compress(codec, TestData.bytes(.random, count: count, seed: 9))
         #expect(compressed.count <= Compressor.maxCompressedLength(codec, inputCount: count))
