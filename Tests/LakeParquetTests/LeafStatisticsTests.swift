@@ -74,7 +74,8 @@ private func randomValues(_ type: DataType, count: Int, using rng: inout Shreddi
             return .decimal(Int128.random(in: -bound...bound, using: &rng), scale: scale)
         case .string:
             let alphabet = ["a", "b", "z", "é", "ÿ", "中", "😀", "\u{7F}", ""]
-            return .string((0..<Int.random(in: 0...3, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }.joined())
+            return .string(
+                (0..<Int.random(in: 0...3, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }.joined())
         case .binary:
             return .binary((0..<Int.random(in: 0...3, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) })
         default: return .null
@@ -181,11 +182,22 @@ struct LeafStatisticsTests {
         #expect(stats.max == .string("中") && stats.maxBytes == [0xE4, 0xB8, 0xAD])
         let prefix = statistics(.binary, [.binary([0x80]), .binary([0x80, 0]), .binary([0x7F, 0xFF])])
         #expect(prefix.minBytes == [0x7F, 0xFF] && prefix.maxBytes == [0x80, 0])
+        // Ties in the first 8 bytes, trailing zero bytes, and values at the buffer's end.
+        let ties = statistics(
+            .binary,
+            [[0x61, 0], [0x61, 0, 0, 0, 0, 0, 0, 0, 1], [0x61], [0x61, 0, 0, 0, 0, 0, 0, 0], [0x61, 0, 0]].map {
+                .binary($0)
+            })
+        #expect(ties.minBytes == [0x61] && ties.maxBytes == [0x61, 0, 0, 0, 0, 0, 0, 0, 1])
+        let long = statistics(.string, ["abcdefghY", "abcdefghX", "abcdefghXa", "abcdefgh"].map { .string($0) })
+        #expect(long.min == .string("abcdefgh") && long.max == .string("abcdefghY"))
     }
 
     @Test("decimal128 compares signed and encodes big-endian two's complement")
     func negativeDecimal128() {
-        let values: [ScalarValue] = [.decimal(-5, scale: 2), .decimal(-(Int128(1) << 70), scale: 2), .decimal(3, scale: 2)]
+        let values: [ScalarValue] = [
+            .decimal(-5, scale: 2), .decimal(-(Int128(1) << 70), scale: 2), .decimal(3, scale: 2),
+        ]
         let stats = statistics(.decimal(precision: 38, scale: 2), values)
         #expect(stats.min == .decimal(-(Int128(1) << 70), scale: 2) && stats.max == .decimal(3, scale: 2))
         // -2^70 in 16 bytes: FF…FF C0 00 … 00 (bit 70 is bit 6 of byte 7 from the end).
@@ -227,9 +239,48 @@ struct LeafStatisticsTests {
     @Test("decimal byte widths follow 10^p - 1 < 2^(8n - 1)")
     func decimalWidths() {
         let expected = [
-            1, 1, 2, 2, 3, 3, 4, 4, 4, 5, 5, 6, 6, 6, 7, 7, 8, 8, 9, 9, 9, 10, 10, 11, 11, 11, 12, 12, 13, 13, 13, 14, 14,
+            1, 1, 2, 2, 3, 3, 4, 4, 4, 5, 5, 6, 6, 6, 7, 7, 8, 8, 9, 9, 9, 10, 10, 11, 11, 11, 12, 12, 13, 13, 13, 14,
+            14,
             15, 15, 16, 16, 16,
         ]
         #expect((1...38).map { LeafStatistics.decimalByteWidth(precision: $0) } == expected)
+    }
+}
+
+@Suite("Leaf statistics speed")
+struct LeafStatisticsSpeedTests {
+    /// Release-build timing; run with `LAKE_BENCH=1 swift test -c release --filter speed`.
+    @Test("speed (only with LAKE_BENCH=1)", .enabled(if: WriterBenchmarkTiming.benchmarksEnabled))
+    func speed() {
+        var rng = ShreddingTestRandom(state: 3)
+        let count = 1_000_000
+        let columns: [(String, Column)] = [
+            (
+                "Int64",
+                .int64(
+                    PrimitiveColumn(
+                        values: ContiguousArray((0..<count).map { _ in Int64.random(in: .min ... .max, using: &rng) })))
+            ),
+            (
+                "Double",
+                .float64(
+                    PrimitiveColumn(
+                        values: ContiguousArray((0..<count).map { _ in Double.random(in: -1...1, using: &rng) })))
+            ),
+            (
+                "short strings",
+                .string(StringColumn((0..<count).map { _ in "user_\(Int.random(in: 0..<100_000, using: &rng))" }))
+            ),
+        ]
+        for (name, column) in columns {
+            var statistics = LeafStatistics()
+            let time = WriterBenchmarkTiming.bestNanoseconds {
+                var accumulator = LeafStatisticsAccumulator(dataType: column.dataType)
+                accumulator.append(column, nullCount: 0)
+                statistics = accumulator.statistics
+            }
+            #expect(statistics.min != nil)
+            print("LeafStatisticsAccumulator \(name): \(time / Double(count)) ns/value")
+        }
     }
 }

@@ -54,7 +54,8 @@ enum ShreddingTestSupport {
                 path: path + ["key_value", "value"], columns: &columns)
             return SchemaNode(
                 field: field, definitionLevel: definitionLevel,
-                kind: .map(key: keyNode, value: valueNode, repeatedDefinitionLevel: repeated, repetitionLevel: repetition))
+                kind: .map(
+                    key: keyNode, value: valueNode, repeatedDefinitionLevel: repeated, repetitionLevel: repetition))
         default:
             let physical: PhysicalType
             switch field.type {
@@ -89,22 +90,26 @@ enum ShreddingTestSupport {
             PrimitiveColumn(values: ContiguousArray(rows.map { $0.isNull ? zero : convert($0) }), validity: validity)
         }
         switch type {
-        case .boolean: return .boolean(primitive({ if case .boolean(let v) = $0 { v } else { fatalError() } }, zero: false))
+        case .boolean:
+            return .boolean(primitive({ if case .boolean(let v) = $0 { v } else { fatalError() } }, zero: false))
         case .int8: return .int8(primitive({ Int8(integer($0)) }, zero: 0))
         case .int16: return .int16(primitive({ Int16(integer($0)) }, zero: 0))
         case .int32: return .int32(primitive({ Int32(integer($0)) }, zero: 0))
         case .int64: return .int64(primitive({ integer($0) }, zero: 0))
-        case .float32: return .float32(primitive({ if case .float(let v) = $0 { Float(v) } else { fatalError() } }, zero: 0))
+        case .float32:
+            return .float32(primitive({ if case .float(let v) = $0 { Float(v) } else { fatalError() } }, zero: 0))
         case .float64: return .float64(primitive({ if case .float(let v) = $0 { v } else { fatalError() } }, zero: 0))
         case .decimal(let precision, let scale):
             let unscaled = primitive({ if case .decimal(let v, _) = $0 { v } else { fatalError() } }, zero: Int128(0))
             if precision <= 18 {
-                let narrow = PrimitiveColumn(values: ContiguousArray(unscaled.values.map { Int64($0) }), validity: validity)
+                let narrow = PrimitiveColumn(
+                    values: ContiguousArray(unscaled.values.map { Int64($0) }), validity: validity)
                 return .decimal64(narrow, precision: precision, scale: scale)
             }
             return .decimal128(unscaled, precision: precision, scale: scale)
         case .date: return .date(primitive({ if case .date(let v) = $0 { v } else { fatalError() } }, zero: 0))
-        case .timestamp: return .timestamp(primitive({ if case .timestamp(let v) = $0 { v } else { fatalError() } }, zero: 0))
+        case .timestamp:
+            return .timestamp(primitive({ if case .timestamp(let v) = $0 { v } else { fatalError() } }, zero: 0))
         case .timestampNTZ:
             return .timestampNTZ(primitive({ if case .timestampNTZ(let v) = $0 { v } else { fatalError() } }, zero: 0))
         case .time: return .time(primitive({ if case .time(let v) = $0 { v } else { fatalError() } }, zero: 0))
@@ -212,8 +217,10 @@ enum ShreddingTestSupport {
         case .time: return .time(Int64.random(in: 0..<86_400_000_000, using: &rng))
         case .string:
             let alphabet = ["a", "b", "é", "中", "😀", ""]
-            return .string((0..<Int.random(in: 0...4, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }.joined())
-        case .binary: return .binary((0..<Int.random(in: 0...5, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) })
+            return .string(
+                (0..<Int.random(in: 0...4, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }.joined())
+        case .binary:
+            return .binary((0..<Int.random(in: 0...5, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) })
         case .struct(let fields): return .struct(fields.map { randomValue($0, using: &rng) })
         case .list(let element):
             return .list((0..<Int.random(in: 0...3, using: &rng)).map { _ in randomValue(element, using: &rng) })

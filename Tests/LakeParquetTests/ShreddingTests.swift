@@ -71,7 +71,8 @@ struct ShreddingTests {
         try #require(leaves.count == 6)
         expectLeaf(leaves[0], definition: [], repetition: [], levelCount: 2, values: [.integer(10), .integer(20)])
         expectLeaf(
-            leaves[1], definition: [1, 2, 2], repetition: [0, 0, 1], levelCount: 3, values: [.integer(10), .integer(30)])
+            leaves[1], definition: [1, 2, 2], repetition: [0, 0, 1], levelCount: 3,
+            values: [.integer(10), .integer(30)])
         expectLeaf(
             leaves[2], definition: [2, 2, 2, 2], repetition: [0, 1, 1, 0], levelCount: 4,
             values: [.integer(20), .integer(40), .integer(60), .integer(80)])
@@ -236,7 +237,8 @@ struct ShreddingTests {
         let fine = Support.column(field.type, [.struct([.integer(1)]), .null], junk: { _ in .null })
         #expect(firstNullInRequiredNode([fine], schema: schema) == nil)
         let childWithNull = Column.int32(PrimitiveColumn(values: [1, 0], validity: ValidityBitmap([true, false])))
-        let bad = Column.struct(StructColumn(fields: [Field("a", .int32, isNullable: false)], children: [childWithNull], count: 2))
+        let bad = Column.struct(
+            StructColumn(fields: [Field("a", .int32, isNullable: false)], children: [childWithNull], count: 2))
         #expect(firstNullInRequiredNode([bad], schema: schema) == "s.a")
 
         let listField = Field("l", .list(Field("element", .int64, isNullable: false)))
@@ -301,5 +303,35 @@ struct ShreddingRoundTripTests {
             }
         }
         #expect(unshredder.isAtEnd)
+    }
+}
+
+@Suite("Shredding speed")
+struct ShreddingSpeedTests {
+    /// Release-build timing; run with `LAKE_BENCH=1 swift test -c release --filter speed`.
+    @Test("speed (only with LAKE_BENCH=1)", .enabled(if: WriterBenchmarkTiming.benchmarksEnabled))
+    func speed() {
+        var rng = ShreddingTestRandom(state: 5)
+        let count = 1_000_000
+        let validity = ValidityBitmap((0..<count).map { _ in Bool.random(using: &rng) })
+        let ints = Column.int64(
+            PrimitiveColumn(values: ContiguousArray((0..<count).map { Int64($0) }), validity: validity))
+        let schema = ShreddingTestSupport.parquetSchema([Field("x", .int64)])
+        var levels = 0
+        let time = WriterBenchmarkTiming.bestNanoseconds { levels = shred([ints], schema: schema)[0].values.count }
+        #expect(levels == count - validity.nullCount)
+        print("shred flat optional Int64, 50% nulls: \(time / Double(count)) ns/row")
+
+        let listField = Field("l", .list(Field("element", .int64)))
+        let listRows: [ScalarValue] = (0..<100_000).map { row in
+            row % 10 == 0 ? .null : .list((0..<(row % 7)).map { .integer(Int64($0)) })
+        }
+        let lists = ShreddingTestSupport.column(listField.type, listRows)
+        let listSchema = ShreddingTestSupport.parquetSchema([listField])
+        var slots = 0
+        let listTime = WriterBenchmarkTiming.bestNanoseconds {
+            slots = shred([lists], schema: listSchema)[0].levelCount
+        }
+        print("shred list<int64>, 100k rows: \(listTime / Double(slots)) ns/slot")
     }
 }

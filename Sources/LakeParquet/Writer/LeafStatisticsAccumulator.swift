@@ -1,9 +1,10 @@
+import LakeColumnar
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import LakeColumnar
 
 /// Collects ``LeafStatistics`` for one leaf column, batch by batch, in its typed form.
 ///
@@ -170,17 +171,7 @@ package struct LeafStatisticsAccumulator: Sendable {
 
     /// Merges the bounds and NaN count of a batch of floats or doubles.
     private mutating func mergeFloatingPoint<Value: BinaryFloatingPoint>(_ values: ContiguousArray<Value>) {
-        let (min, max, nans) = values.withUnsafeBufferPointer { buffer in
-            var min = Value.infinity
-            var max = -Value.infinity
-            var nans = 0
-            for value in buffer {
-                nans &+= value.isNaN ? 1 : 0
-                min = value < min ? value : min
-                max = value > max ? value : max
-            }
-            return (min, max, nans)
-        }
+        let (min, max, nans) = values.withUnsafeBufferPointer { floatingPointBounds($0) }
         nanCount &+= nans
         guard nans < values.count else { return }
         mergeBounds(.floatingPoint(min: Double(min), max: Double(max)))
@@ -188,25 +179,37 @@ package struct LeafStatisticsAccumulator: Sendable {
 
     /// Merges the bounds of a batch of byte strings, comparing bytes in place; only the winners
     /// are copied out.
+    ///
+    /// Each value's first 8 bytes, as a big-endian integer padded with zeros, order it against
+    /// the current bounds unless the prefixes tie; only ties call `memcmp`.
     private mutating func mergeBytes(_ column: StringColumn) {
         let rowCount = column.count
         guard rowCount > 0 else { return }
         let (minRange, maxRange) = column.offsets.withUnsafeBufferPointer { offsets in
             column.bytes.withUnsafeBytes { bytes in
                 let base = bytes.baseAddress
+                let total = bytes.count
                 var minStart = Int(offsets[0])
                 var minCount = Int(offsets[1]) &- minStart
+                var minKey = prefixKey(base, minStart, minCount, total)
                 var maxStart = minStart
                 var maxCount = minCount
+                var maxKey = minKey
                 for row in 1..<rowCount {
                     let start = Int(offsets[row])
                     let count = Int(offsets[row &+ 1]) &- start
-                    if compareBytes(base, start, count, base, minStart, minCount) < 0 {
+                    let key = prefixKey(base, start, count, total)
+                    if key < minKey || (key == minKey && compareBytes(base, start, count, base, minStart, minCount) < 0)
+                    {
                         minStart = start
                         minCount = count
-                    } else if compareBytes(base, start, count, base, maxStart, maxCount) > 0 {
+                        minKey = key
+                    } else if key > maxKey
+                        || (key == maxKey && compareBytes(base, start, count, base, maxStart, maxCount) > 0)
+                    {
                         maxStart = start
                         maxCount = count
+                        maxKey = key
                     }
                 }
                 return (minStart..<(minStart &+ minCount), maxStart..<(maxStart &+ maxCount))
@@ -227,7 +230,8 @@ package struct LeafStatisticsAccumulator: Sendable {
         switch dataType {
         case .int8, .int16, .int32: (.integer(Int64(value)), littleEndianBytes(Int32(truncatingIfNeeded: value)))
         case .date: (.date(Int32(truncatingIfNeeded: value)), littleEndianBytes(Int32(truncatingIfNeeded: value)))
-        case .timestamp: (.timestamp(Int64(truncatingIfNeeded: value)), littleEndianBytes(Int64(truncatingIfNeeded: value)))
+        case .timestamp:
+            (.timestamp(Int64(truncatingIfNeeded: value)), littleEndianBytes(Int64(truncatingIfNeeded: value)))
         case .timestampNTZ:
             (.timestampNTZ(Int64(truncatingIfNeeded: value)), littleEndianBytes(Int64(truncatingIfNeeded: value)))
         case .time: (.time(Int64(truncatingIfNeeded: value)), littleEndianBytes(Int64(truncatingIfNeeded: value)))
@@ -263,9 +267,76 @@ private func integerBounds<Value: FixedWidthInteger>(_ values: ContiguousArray<V
     }
 }
 
+/// The smallest and largest non-NaN values of `buffer` (±infinity when there are none) and the
+/// number of NaNs.
+///
+/// `value < min ? value : min` is one `minsd`/`minss` (NaN never wins a comparison, so it never
+/// enters); four independent accumulators per bound hide its latency. (The compiler will not
+/// turn a single float min/max chain into vector code: reordering could change which NaN or zero
+/// wins. Zeros are fixed up by the caller.)
+private func floatingPointBounds<Value: BinaryFloatingPoint>(_ buffer: UnsafeBufferPointer<Value>) -> (
+    Value, Value, Int
+) {
+    var min0 = Value.infinity
+    var min1 = Value.infinity
+    var min2 = Value.infinity
+    var min3 = Value.infinity
+    var max0 = -Value.infinity
+    var max1 = -Value.infinity
+    var max2 = -Value.infinity
+    var max3 = -Value.infinity
+    var nans = 0
+    var index = 0
+    let count = buffer.count
+    while index &+ 4 <= count {
+        let value0 = buffer[index]
+        let value1 = buffer[index &+ 1]
+        let value2 = buffer[index &+ 2]
+        let value3 = buffer[index &+ 3]
+        min0 = value0 < min0 ? value0 : min0
+        min1 = value1 < min1 ? value1 : min1
+        min2 = value2 < min2 ? value2 : min2
+        min3 = value3 < min3 ? value3 : min3
+        max0 = value0 > max0 ? value0 : max0
+        max1 = value1 > max1 ? value1 : max1
+        max2 = value2 > max2 ? value2 : max2
+        max3 = value3 > max3 ? value3 : max3
+        nans &+= (value0.isNaN ? 1 : 0) &+ (value1.isNaN ? 1 : 0) &+ (value2.isNaN ? 1 : 0) &+ (value3.isNaN ? 1 : 0)
+        index &+= 4
+    }
+    while index < count {
+        let value = buffer[index]
+        min0 = value < min0 ? value : min0
+        max0 = value > max0 ? value : max0
+        nans &+= value.isNaN ? 1 : 0
+        index &+= 1
+    }
+    let min = Swift.min(Swift.min(min0, min1), Swift.min(min2, min3))
+    let max = Swift.max(Swift.max(max0, max1), Swift.max(max2, max3))
+    return (min, max, nans)
+}
+
 /// The little-endian bytes of a fixed-width integer.
 private func littleEndianBytes<Value: FixedWidthInteger>(_ value: Value) -> [UInt8] {
     (0..<(Value.bitWidth / 8)).map { UInt8(truncatingIfNeeded: value &>> ($0 &* 8)) }
+}
+
+/// The first 8 of the `count` bytes at `start` as a big-endian integer, zero-padded: if two
+/// values' keys differ, they order the values (bytewise, a prefix first).
+///
+/// - Precondition: `start + count <= total`, the size of the buffer at `base`.
+@inline(__always)
+private func prefixKey(_ base: UnsafeRawPointer?, _ start: Int, _ count: Int, _ total: Int) -> UInt64 {
+    guard count > 0, let base else { return 0 }
+    if start &+ 8 <= total {
+        let word = UInt64(bigEndian: base.loadUnaligned(fromByteOffset: start, as: UInt64.self))
+        return count >= 8 ? word : word & ~(UInt64.max &>> UInt64(truncatingIfNeeded: count &* 8))
+    }
+    var key: UInt64 = 0
+    for index in 0..<Swift.min(count, 8) {
+        key |= UInt64(base.load(fromByteOffset: start &+ index, as: UInt8.self)) &<< UInt64(56 &- index &* 8)
+    }
+    return key
 }
 
 /// Bytewise unsigned comparison of `count` bytes at `start` with `otherCount` at `otherStart`; a

@@ -229,7 +229,8 @@ private struct GatherRuns: LeafStorageTransform {
 }
 
 /// The values of rows `runs` of a byte-string column, back to back: one byte copy per run.
-private func gatherByteRuns(_ column: StringColumn, runs: ContiguousArray<Range<Int>>, valueCount: Int) -> StringColumn {
+private func gatherByteRuns(_ column: StringColumn, runs: ContiguousArray<Range<Int>>, valueCount: Int) -> StringColumn
+{
     var offsets = ContiguousArray<Int32>()
     offsets.reserveCapacity(valueCount &+ 1)
     offsets.append(0)

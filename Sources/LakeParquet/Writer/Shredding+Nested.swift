@@ -54,7 +54,9 @@ struct LeafLevelsBuilder {
             }
             appendPresent(rows)
         }
-        if storesRepetitionLevels { repetitionLevels.append(contentsOf: repeatElement(repetitionLevel, count: rows.count)) }
+        if storesRepetitionLevels {
+            repetitionLevels.append(contentsOf: repeatElement(repetitionLevel, count: rows.count))
+        }
         levelCount &+= rows.count
     }
 
