@@ -57,7 +57,12 @@ extension ParquetSchema {
         }
         var children: [ElementNode] = []
         children.reserveCapacity(count)
-        for _ in 0..<count {
+        for childNumber in 0..<count {
+            guard next < elements.count else {
+                throw .corrupt(
+                    "schema group '\(elements[parent].name)' claims \(count) children but the schema ends after \(childNumber)"
+                )
+            }
             let index = next
             next += 1
             let element = elements[index]
