@@ -22,7 +22,8 @@ struct MetadataFooterTests {
         let metadata = try MetadataCorpus.footer(file)
         let facts = try #require(MetadataCorpus.golden[file])
         let bytes = try MetadataCorpus.bytes(file)
-        let footerLength = Int(bytes[bytes.count - 8]) | Int(bytes[bytes.count - 7]) << 8
+        let footerLength =
+            Int(bytes[bytes.count - 8]) | Int(bytes[bytes.count - 7]) << 8
             | Int(bytes[bytes.count - 6]) << 16 | Int(bytes[bytes.count - 5]) << 24
         #expect(facts["footer_len"] as? Int == footerLength)
         #expect(facts["version"] as? Int == Int(metadata.version))
@@ -129,7 +130,8 @@ struct MetadataFooterTests {
     @Test("a footer cut short behind an intact length and magic is corrupt", arguments: truncationFiles)
     func truncatedFootersThrow(file: String) throws {
         let bytes = try MetadataCorpus.bytes(file)
-        let length = Int(bytes[bytes.count - 8]) | Int(bytes[bytes.count - 7]) << 8
+        let length =
+            Int(bytes[bytes.count - 8]) | Int(bytes[bytes.count - 7]) << 8
             | Int(bytes[bytes.count - 6]) << 16 | Int(bytes[bytes.count - 5]) << 24
         let start = bytes.count - 8 - length
         for kept in 0..<length {
@@ -151,7 +153,8 @@ struct MetadataFooterTests {
     @Test("random byte flips in footers decode or throw, never crash", arguments: truncationFiles)
     func flippedFootersDoNotCrash(file: String) throws {
         let bytes = try MetadataCorpus.bytes(file)
-        let length = Int(bytes[bytes.count - 8]) | Int(bytes[bytes.count - 7]) << 8
+        let length =
+            Int(bytes[bytes.count - 8]) | Int(bytes[bytes.count - 7]) << 8
             | Int(bytes[bytes.count - 6]) << 16 | Int(bytes[bytes.count - 5]) << 24
         let start = bytes.count - 8 - length
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
@@ -176,7 +179,10 @@ struct MetadataFooterTests {
 
     @Test("framing errors name the problem")
     func framingErrors() throws {
-        #expect(throws: ParquetError.notParquet(path: "x", reason: "it has 11 bytes; a Parquet file has at least 12 (two magics and the footer length)")) {
+        #expect(
+            throws: ParquetError.notParquet(
+                path: "x", reason: "it has 11 bytes; a Parquet file has at least 12 (two magics and the footer length)")
+        ) {
             try ParquetFooter.read(fileBytes: ContiguousArray(repeating: 0, count: 11), path: "x")
         }
         var encrypted = ContiguousArray("PARE".utf8)
@@ -234,7 +240,9 @@ struct MetadataFooterTests {
         var bytes = ContiguousArray("PAR1".utf8)
         bytes.append(contentsOf: ParquetFooter.encode(metadata))
         #expect(bytes.count > 2 * ParquetFooter.initialReadSize)
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("lake-large-footer-\(getpid()).parquet").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "lake-large-footer-\(getpid()).parquet"
+        ).path
         #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
         defer { try? FileManager.default.removeItem(atPath: path) }
         #expect(try ParquetFooter.read(RandomAccessFile(path: path)) == metadata)

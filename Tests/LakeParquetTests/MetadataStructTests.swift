@@ -67,7 +67,9 @@ struct MetadataStructTests {
         #expect(throws: DecodeError.self) { try decodeExactly(ColumnOrder.self, [0x00]) }
     }
 
-    @Test("ColumnOrder round-trips", arguments: [ColumnOrder.typeDefinedOrder, .ieee754TotalOrder, .int96TimestampOrder, .unrecognized(9)])
+    @Test(
+        "ColumnOrder round-trips",
+        arguments: [ColumnOrder.typeDefinedOrder, .ieee754TotalOrder, .int96TimestampOrder, .unrecognized(9)])
     func columnOrderRoundTrip(order: ColumnOrder) throws {
         #expect(try decodeExactly(ColumnOrder.self, order.thriftBytes()) == order)
     }
@@ -140,12 +142,16 @@ struct MetadataStructTests {
         let frame = writer.beginStruct()
         writer.writeField(1, i32: 5)  // num_values only
         writer.endStruct(frame)
-        #expect(throws: DecodeError.corrupt("required field DataPageHeader.encoding is missing in the struct ending at byte 3")) {
+        #expect(
+            throws: DecodeError.corrupt(
+                "required field DataPageHeader.encoding is missing in the struct ending at byte 3")
+        ) {
             try decodeExactly(DataPageHeader.self, writer.bytes)
         }
-        #expect(throws: DecodeError.corrupt("required field PageHeader.type is missing in the struct ending at byte 1")) {
-            try decodeExactly(PageHeader.self, [0x00])
-        }
+        let missingType = DecodeError.corrupt(
+            "required field PageHeader.type is missing in the struct ending at byte 1"
+        )
+        #expect(throws: missingType) { try decodeExactly(PageHeader.self, [0x00]) }
         #expect(throws: DecodeError.self) { try decodeExactly(ColumnChunk.self, [0x00]) }  // file_offset
         #expect(throws: DecodeError.self) { try decodeExactly(FileMetaData.self, [0x15, 0x02, 0x00]) }
         #expect(throws: DecodeError.self) { try decodeExactly(SchemaElement.self, [0x15, 0x02, 0x00]) }  // name

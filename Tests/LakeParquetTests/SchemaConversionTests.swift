@@ -220,7 +220,10 @@ struct SchemaConversionTests {
     @Test("delta-rs checkpoint: add and metaData subtrees")
     func deltaRSCheckpoint() throws {
         let schema = try Self.schema("writers/deltars_checkpoint.parquet")
-        #expect(schema.roots.map(\.field.name) == ["add", "remove", "metaData", "protocol", "txn", "domainMetadata", "sidecar"])
+        #expect(
+            schema.roots.map(\.field.name) == [
+                "add", "remove", "metaData", "protocol", "txn", "domainMetadata", "sidecar",
+            ])
         var add: [String] = []
         SchemaRender.render(schema.roots[0], schema.columns, indent: "", into: &add)
         #expect(
@@ -360,7 +363,10 @@ struct SchemaConversionTests {
         ),
         (
             "rule 3: a one-field group named array is the element",
-            [root(1), group(.required, "a", 1, logical: .list), group(.repeated, "array", 1), element(.optional, .int32, "x")],
+            [
+                root(1), group(.required, "a", 1, logical: .list), group(.repeated, "array", 1),
+                element(.optional, .int32, "x"),
+            ],
             """
             a: list d0 rd1 r1
               element: struct d1
@@ -369,7 +375,10 @@ struct SchemaConversionTests {
         ),
         (
             "rule 3: a one-field group named <list>_tuple is the element",
-            [root(1), group(.optional, "a", 1, converted: .list), group(.repeated, "a_tuple", 1), element(.required, .int32, "x")],
+            [
+                root(1), group(.optional, "a", 1, converted: .list), group(.repeated, "a_tuple", 1),
+                element(.required, .int32, "x"),
+            ],
             """
             a?: list d1 rd2 r1
               element: struct d2
@@ -378,7 +387,10 @@ struct SchemaConversionTests {
         ),
         (
             "rule 4: otherwise the single child is the element",
-            [root(1), group(.optional, "a", 1, converted: .list), group(.repeated, "bag", 1), element(.optional, .int32, "x")],
+            [
+                root(1), group(.optional, "a", 1, converted: .list), group(.repeated, "bag", 1),
+                element(.optional, .int32, "x"),
+            ],
             """
             a?: list d1 rd2 r1
               element?: INT32 d3 [a.bag.x d3 r1]
@@ -386,7 +398,10 @@ struct SchemaConversionTests {
         ),
         (
             "a repeated element inside a 3-level list is a list of lists",
-            [root(1), group(.optional, "a", 1, logical: .list), group(.repeated, "list", 1), element(.repeated, .int32, "element")],
+            [
+                root(1), group(.optional, "a", 1, logical: .list), group(.repeated, "list", 1),
+                element(.repeated, .int32, "element"),
+            ],
             """
             a?: list d1 rd2 r1
               element: list d2 rd3 r2
@@ -484,7 +499,10 @@ struct SchemaConversionTests {
         ("empty group", [root(1), group(.optional, "g", 0)], .unsupported("schema group 'g' has no children")),
         (
             "LIST with two children",
-            [root(1), group(.optional, "a", 2, logical: .list), element(.repeated, .int32, "x"), element(.repeated, .int32, "y")],
+            [
+                root(1), group(.optional, "a", 2, logical: .list), element(.repeated, .int32, "x"),
+                element(.repeated, .int32, "y"),
+            ],
             .corrupt("LIST group 'a' must have exactly one repeated child")
         ),
         (
@@ -501,7 +519,8 @@ struct SchemaConversionTests {
             "MAP entry with three fields",
             [
                 root(1), group(.optional, "m", 1, logical: .map), group(.repeated, "key_value", 3),
-                element(.required, .int32, "key"), element(.optional, .int32, "value"), element(.optional, .int32, "extra"),
+                element(.required, .int32, "key"), element(.optional, .int32, "value"),
+                element(.optional, .int32, "extra"),
             ],
             .corrupt("MAP group 'm' has 3 fields in its repeated group; expected key and value")
         ),
@@ -512,7 +531,10 @@ struct SchemaConversionTests {
         ),
         (
             "decimal precision 39",
-            [root(1), element(.required, .fixedLenByteArray, "d", logical: .decimal(scale: 2, precision: 39), length: 17)],
+            [
+                root(1),
+                element(.required, .fixedLenByteArray, "d", logical: .decimal(scale: 2, precision: 39), length: 17),
+            ],
             .unsupported("column 'd' is DECIMAL(39,2); precision must be 1...38")
         ),
         (

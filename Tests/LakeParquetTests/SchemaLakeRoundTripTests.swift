@@ -26,10 +26,13 @@ struct SchemaLakeRoundTripTests {
             .list(Field("element", .string, isNullable: false)),
             .list(Field("element", .list(Field("element", .list(Field("element", .date)))))),
             .map(key: Field("key", .string, isNullable: false), value: Field("value", .int64)),
-            .map(key: Field("key", .int32, isNullable: false), value: Field("value", .decimal(precision: 30, scale: 3), isNullable: false)),
+            .map(
+                key: Field("key", .int32, isNullable: false),
+                value: Field("value", .decimal(precision: 30, scale: 3), isNullable: false)),
             .map(
                 key: Field("key", .string, isNullable: false),
-                value: Field("value", .map(key: Field("key", .int32, isNullable: false), value: Field("value", .boolean)))
+                value: Field(
+                    "value", .map(key: Field("key", .int32, isNullable: false), value: Field("value", .boolean)))
             ),
             .list(Field("element", .struct([Field("x", .float64), Field("y", .list(entry))]))),
             .struct([
@@ -38,7 +41,8 @@ struct SchemaLakeRoundTripTests {
             ]),
         ]
         for type in nested {
-            schemas.append(Schema([Field("id", .int64, isNullable: false), Field("x", type), Field("y", type, isNullable: false)]))
+            schemas.append(
+                Schema([Field("id", .int64, isNullable: false), Field("x", type), Field("y", type, isNullable: false)]))
         }
         // A Delta checkpoint's `add` action.
         schemas.append(

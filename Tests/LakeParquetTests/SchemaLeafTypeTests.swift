@@ -9,7 +9,9 @@ struct SchemaLeafTypeTests {
         var leaf: SchemaElement
         var type: DataType
         var conversion: ValueConversion
-        var testDescription: String { "\(leaf.type.map { "\($0)" } ?? "-") \(leaf.logicalType.map { "\($0)" } ?? "") \(leaf.convertedType.map(\.name) ?? "") → \(type)" }
+        var testDescription: String {
+            "\(leaf.type.map { "\($0)" } ?? "-") \(leaf.logicalType.map { "\($0)" } ?? "") \(leaf.convertedType.map(\.name) ?? "") → \(type)"
+        }
     }
 
     static func leaf(
@@ -20,7 +22,9 @@ struct SchemaLeafTypeTests {
         scale: Int32? = nil,
         precision: Int32? = nil
     ) -> SchemaElement {
-        element(.optional, type, "c", logical: logical, converted: converted, length: length, scale: scale, precision: precision)
+        element(
+            .optional, type, "c", logical: logical, converted: converted, length: length, scale: scale,
+            precision: precision)
     }
 
     /// parquet.md §9 and the brief's mapping, one row per annotation form.
@@ -31,13 +35,21 @@ struct SchemaLeafTypeTests {
         Case(leaf: leaf(.int32, converted: .int32), type: .int32, conversion: .none),
         Case(leaf: leaf(.int32, logical: .integer(bitWidth: 8, isSigned: true)), type: .int8, conversion: .int32ToInt8),
         Case(leaf: leaf(.int32, converted: .int8), type: .int8, conversion: .int32ToInt8),
-        Case(leaf: leaf(.int32, logical: .integer(bitWidth: 16, isSigned: true)), type: .int16, conversion: .int32ToInt16),
+        Case(
+            leaf: leaf(.int32, logical: .integer(bitWidth: 16, isSigned: true)), type: .int16, conversion: .int32ToInt16
+        ),
         Case(leaf: leaf(.int32, converted: .int16), type: .int16, conversion: .int32ToInt16),
-        Case(leaf: leaf(.int32, logical: .integer(bitWidth: 8, isSigned: false)), type: .int16, conversion: .uint8ToInt16),
+        Case(
+            leaf: leaf(.int32, logical: .integer(bitWidth: 8, isSigned: false)), type: .int16, conversion: .uint8ToInt16
+        ),
         Case(leaf: leaf(.int32, converted: .uint8), type: .int16, conversion: .uint8ToInt16),
-        Case(leaf: leaf(.int32, logical: .integer(bitWidth: 16, isSigned: false)), type: .int32, conversion: .uint16ToInt32),
+        Case(
+            leaf: leaf(.int32, logical: .integer(bitWidth: 16, isSigned: false)), type: .int32,
+            conversion: .uint16ToInt32),
         Case(leaf: leaf(.int32, converted: .uint16), type: .int32, conversion: .uint16ToInt32),
-        Case(leaf: leaf(.int32, logical: .integer(bitWidth: 32, isSigned: false)), type: .int64, conversion: .uint32ToInt64),
+        Case(
+            leaf: leaf(.int32, logical: .integer(bitWidth: 32, isSigned: false)), type: .int64,
+            conversion: .uint32ToInt64),
         Case(leaf: leaf(.int32, converted: .uint32), type: .int64, conversion: .uint32ToInt64),
         Case(leaf: leaf(.int32, logical: .date), type: .date, conversion: .none),
         Case(leaf: leaf(.int32, converted: .date), type: .date, conversion: .none),
@@ -51,7 +63,9 @@ struct SchemaLeafTypeTests {
             type: .decimal(precision: 4, scale: 2),
             conversion: .decimalFromInteger
         ),
-        Case(leaf: leaf(.int32, logical: .time(isAdjustedToUTC: true, unit: .millis)), type: .time, conversion: .int32MillisToMicros),
+        Case(
+            leaf: leaf(.int32, logical: .time(isAdjustedToUTC: true, unit: .millis)), type: .time,
+            conversion: .int32MillisToMicros),
         Case(leaf: leaf(.int32, converted: .timeMillis), type: .time, conversion: .int32MillisToMicros),
         Case(leaf: leaf(.int64), type: .int64, conversion: .none),
         Case(leaf: leaf(.int64, logical: .integer(bitWidth: 64, isSigned: true)), type: .int64, conversion: .none),
@@ -61,13 +75,17 @@ struct SchemaLeafTypeTests {
             type: .decimal(precision: 20, scale: 0),
             conversion: .uint64ToDecimal
         ),
-        Case(leaf: leaf(.int64, converted: .uint64), type: .decimal(precision: 20, scale: 0), conversion: .uint64ToDecimal),
+        Case(
+            leaf: leaf(.int64, converted: .uint64), type: .decimal(precision: 20, scale: 0),
+            conversion: .uint64ToDecimal),
         Case(
             leaf: leaf(.int64, logical: .timestamp(isAdjustedToUTC: true, unit: .millis)),
             type: .timestamp,
             conversion: .int64MillisToMicros
         ),
-        Case(leaf: leaf(.int64, logical: .timestamp(isAdjustedToUTC: true, unit: .micros)), type: .timestamp, conversion: .none),
+        Case(
+            leaf: leaf(.int64, logical: .timestamp(isAdjustedToUTC: true, unit: .micros)), type: .timestamp,
+            conversion: .none),
         Case(
             leaf: leaf(.int64, logical: .timestamp(isAdjustedToUTC: true, unit: .nanos)),
             type: .timestamp,
@@ -92,7 +110,9 @@ struct SchemaLeafTypeTests {
         Case(leaf: leaf(.int64, converted: .timestampMillis), type: .timestamp, conversion: .int64MillisToMicros),
         Case(leaf: leaf(.int64, converted: .timestampMicros), type: .timestamp, conversion: .none),
         Case(leaf: leaf(.int64, logical: .time(isAdjustedToUTC: false, unit: .micros)), type: .time, conversion: .none),
-        Case(leaf: leaf(.int64, logical: .time(isAdjustedToUTC: true, unit: .nanos)), type: .time, conversion: .int64NanosToMicros),
+        Case(
+            leaf: leaf(.int64, logical: .time(isAdjustedToUTC: true, unit: .nanos)), type: .time,
+            conversion: .int64NanosToMicros),
         Case(leaf: leaf(.int64, converted: .timeMicros), type: .time, conversion: .none),
         Case(
             leaf: leaf(.int64, logical: .decimal(scale: 4, precision: 18)),
@@ -121,7 +141,8 @@ struct SchemaLeafTypeTests {
         Case(leaf: leaf(.fixedLenByteArray, length: 4), type: .binary, conversion: .none),
         Case(leaf: leaf(.fixedLenByteArray, logical: .uuid, length: 16), type: .binary, conversion: .none),
         Case(leaf: leaf(.fixedLenByteArray, converted: .interval, length: 12), type: .binary, conversion: .none),
-        Case(leaf: leaf(.fixedLenByteArray, logical: .float16, length: 2), type: .float32, conversion: .float16ToFloat32),
+        Case(
+            leaf: leaf(.fixedLenByteArray, logical: .float16, length: 2), type: .float32, conversion: .float16ToFloat32),
         Case(
             leaf: leaf(.fixedLenByteArray, logical: .decimal(scale: 2, precision: 25), length: 11),
             type: .decimal(precision: 25, scale: 2),
@@ -138,13 +159,17 @@ struct SchemaLeafTypeTests {
         Case(leaf: leaf(.int32, converted: .utf8), type: .int32, conversion: .none),
         Case(leaf: leaf(.int32, logical: .unknown), type: .int32, conversion: .none),
         Case(leaf: leaf(.int32, logical: .integer(bitWidth: 64, isSigned: true)), type: .int32, conversion: .none),
-        Case(leaf: leaf(.int32, logical: .timestamp(isAdjustedToUTC: true, unit: .micros)), type: .int32, conversion: .none),
+        Case(
+            leaf: leaf(.int32, logical: .timestamp(isAdjustedToUTC: true, unit: .micros)), type: .int32,
+            conversion: .none),
         Case(leaf: leaf(.int64, logical: .time(isAdjustedToUTC: true, unit: .millis)), type: .int64, conversion: .none),
         Case(leaf: leaf(.int64, logical: .integer(bitWidth: 32, isSigned: false)), type: .int64, conversion: .none),
         Case(leaf: leaf(.byteArray, logical: .unrecognized(2555)), type: .binary, conversion: .none),
         // A LogicalType, even an unknown one, hides the ConvertedType (as in Arrow).
         Case(leaf: leaf(.byteArray, logical: .unrecognized(99), converted: .utf8), type: .binary, conversion: .none),
-        Case(leaf: leaf(.int96, logical: .timestamp(isAdjustedToUTC: true, unit: .nanos)), type: .timestampNTZ, conversion: .int96ToMicros),
+        Case(
+            leaf: leaf(.int96, logical: .timestamp(isAdjustedToUTC: true, unit: .nanos)), type: .timestampNTZ,
+            conversion: .int96ToMicros),
         Case(leaf: leaf(.boolean, logical: .decimal(scale: 0, precision: 5)), type: .boolean, conversion: .none),
         Case(leaf: leaf(.double, converted: .decimal, scale: 0, precision: 5), type: .float64, conversion: .none),
     ]

@@ -22,7 +22,8 @@ enum SchemaRender {
             let column = columns[index]
             let conversion = column.conversion == .none ? "" : " \(column.conversion)"
             lines.append(
-                head + "\(node.field.type) d\(node.definitionLevel) [\(column.dottedPath) d\(column.maxDefinitionLevel) "
+                head
+                    + "\(node.field.type) d\(node.definitionLevel) [\(column.dottedPath) d\(column.maxDefinitionLevel) "
                     + "r\(column.maxRepetitionLevel)\(conversion)]"
             )
         case .struct(let children):
@@ -117,7 +118,10 @@ func element(
 }
 
 /// A group element.
-func group(_ repetition: Repetition?, _ name: String, _ children: Int32, logical: LogicalType? = nil, converted: ConvertedType? = nil) -> SchemaElement {
+func group(
+    _ repetition: Repetition?, _ name: String, _ children: Int32, logical: LogicalType? = nil,
+    converted: ConvertedType? = nil
+) -> SchemaElement {
     element(repetition, nil, name, children: children, logical: logical, converted: converted)
 }
 

@@ -47,7 +47,10 @@ package enum ParquetFooter {
     }
 
     /// Decodes and checks the footer of a whole file held in memory (same checks as ``read(_:)``).
-    package static func read(fileBytes bytes: ContiguousArray<UInt8>, path: String) throws(ParquetError) -> FileMetaData {
+    package static func read(
+        fileBytes bytes: ContiguousArray<UInt8>,
+        path: String
+    ) throws(ParquetError) -> FileMetaData {
         let size = bytes.count
         try checkSize(size, path: path)
         let footerLength = try checkFraming(

@@ -152,7 +152,8 @@ extension ParquetSchema {
                 logicalType: .timestamp(isAdjustedToUTC: true, unit: .micros)
             )
         case .timestampNTZ:
-            return SchemaElement(name: name, type: .int64, logicalType: .timestamp(isAdjustedToUTC: false, unit: .micros))
+            return SchemaElement(
+                name: name, type: .int64, logicalType: .timestamp(isAdjustedToUTC: false, unit: .micros))
         case .time:
             return SchemaElement(name: name, type: .int64, logicalType: .time(isAdjustedToUTC: false, unit: .micros))
         case .struct, .list, .map:

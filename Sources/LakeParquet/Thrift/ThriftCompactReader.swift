@@ -247,19 +247,25 @@ package struct ThriftCompactReader {
 
     /// Reads a list header and checks that the elements have the expected type (any bool type
     /// matches a bool; empty lists match anything).
-    package mutating func readListHeader(expecting expected: ThriftType, in context: String) throws(DecodeError) -> Int {
+    package mutating func readListHeader(
+        expecting expected: ThriftType,
+        in context: String
+    ) throws(DecodeError) -> Int {
         let start = position
         let header = try readListHeader()
         let matches =
             header.elementType == expected || (expected.isBool && header.elementType.isBool) || header.count == 0
         guard matches else {
-            throw corrupt("\(context): expected a list of \(expected), found elements of \(header.elementType)", at: start)
+            throw corrupt(
+                "\(context): expected a list of \(expected), found elements of \(header.elementType)", at: start)
         }
         return header.count
     }
 
     /// Reads a map header: entry count, key type and value type.
-    package mutating func readMapHeader() throws(DecodeError) -> (keyType: ThriftType, valueType: ThriftType, count: Int) {
+    package mutating func readMapHeader() throws(DecodeError) -> (
+        keyType: ThriftType, valueType: ThriftType, count: Int
+    ) {
         let start = position
         let count = try readVarint()
         if count == 0 { return (.stop, .stop, 0) }
@@ -279,7 +285,9 @@ package struct ThriftCompactReader {
     package mutating func readList<Element: ThriftStruct>(of _: Element.Type) throws(DecodeError) -> [Element] {
         let count = try readListHeader(expecting: .struct, in: "list<\(Element.self)>")
         var result: [Element] = []
-        result.reserveCapacity(count)
+        // An encoded struct may be 1 byte while the decoded one is ~100: reserve a bounded amount
+        // so a forged count cannot make the reservation far larger than the input.
+        result.reserveCapacity(min(count, 1024))
         for _ in 0..<count { result.append(try Element(from: &self)) }
         return result
     }
