@@ -44,11 +44,20 @@ public struct PrimitiveColumn<Value: BitwiseCopyable & Sendable>: Sendable {
     }
 }
 
-extension PrimitiveColumn: Equatable where Value: Equatable {
-    /// Columns are equal when they have the same rows: same nulls, same values at non-null rows.
+extension PrimitiveColumn: Equatable {
+    /// Columns are equal when they have the same rows: the same nulls and, at non-null rows,
+    /// bit-identical values (so NaN equals NaN and -0.0 differs from 0.0).
     public static func == (lhs: PrimitiveColumn, rhs: PrimitiveColumn) -> Bool {
         guard lhs.count == rhs.count else { return false }
-        for row in 0..<lhs.count where lhs[row] != rhs[row] { return false }
+        for row in 0..<lhs.count {
+            let leftValid = lhs.validity?.isValid(row) ?? true
+            guard leftValid == (rhs.validity?.isValid(row) ?? true) else { return false }
+            guard leftValid else { continue }
+            let same = withUnsafeBytes(of: lhs.values[row]) { left in
+                withUnsafeBytes(of: rhs.values[row]) { right in left.elementsEqual(right) }
+            }
+            if !same { return false }
+        }
         return true
     }
 }

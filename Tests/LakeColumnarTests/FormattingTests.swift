@@ -31,3 +31,28 @@ struct FormattingTests {
         #expect(ValueFormatting.decimal(Int128.min, scale: 0) == "-170141183460469231731687303715884105728")
     }
 }
+
+@Suite("Column slicing and concatenation")
+struct ColumnSliceTests {
+    static let list: Column = .list(
+        ListColumn(
+            element: Field("element", .int32), offsets: [0, 2, 2, 3, 5],
+            elements: .int32(PrimitiveColumn(values: [1, 2, 3, 4, 5], validity: ValidityBitmap([true, false, true, true, true]))),
+            validity: ValidityBitmap([true, false, true, true])))
+
+    @Test("slices of nested columns keep their rows", arguments: [0..<4, 1..<3, 2..<4, 0..<0, 3..<4])
+    func sliceList(range: Range<Int>) {
+        let sliced = Self.list.slice(range)
+        #expect(sliced.count == range.count)
+        for (index, row) in range.enumerated() { #expect(sliced.scalar(at: index) == Self.list.scalar(at: row)) }
+    }
+
+    @Test("concatenating the slices gives the column back")
+    func concatenateSlices() {
+        let parts = [Self.list.slice(0..<1), Self.list.slice(1..<3), Self.list.slice(3..<4)]
+        let joined = Column.concatenate(parts)
+        #expect((0..<4).map { joined.scalar(at: $0) } == (0..<4).map { Self.list.scalar(at: $0) })
+        let strings = Column.concatenate([.string(StringColumn(["a", nil])), .string(StringColumn(["", "dé"]))])
+        #expect((0..<4).map { strings.scalar(at: $0) } == [.string("a"), .null, .string(""), .string("dé")])
+    }
+}

@@ -97,7 +97,7 @@ enum ShreddingTestSupport {
         case .int32: return .int32(primitive({ Int32(integer($0)) }, zero: 0))
         case .int64: return .int64(primitive({ integer($0) }, zero: 0))
         case .float32:
-            return .float32(primitive({ if case .float(let v) = $0 { Float(v) } else { fatalError() } }, zero: 0))
+            return .float32(primitive({ if case .float32(let v) = $0 { v } else if case .float(let v) = $0 { Float(v) } else { fatalError() } }, zero: 0))
         case .float64: return .float64(primitive({ if case .float(let v) = $0 { v } else { fatalError() } }, zero: 0))
         case .decimal(let precision, let scale):
             let unscaled = primitive({ if case .decimal(let v, _) = $0 { v } else { fatalError() } }, zero: Int128(0))
@@ -206,7 +206,7 @@ enum ShreddingTestSupport {
         case .int16: return .integer(Int64(Int16.random(in: .min ... .max, using: &rng)))
         case .int32: return .integer(Int64(Int32.random(in: -1000...1000, using: &rng)))
         case .int64: return .integer(Int64.random(in: .min ... .max, using: &rng))
-        case .float32: return .float(Double(Float(Int.random(in: -100...100, using: &rng)) / 4))
+        case .float32: return .float32(Float(Int.random(in: -100...100, using: &rng)) / 4)
         case .float64: return .float(Double.random(in: -1e6...1e6, using: &rng))
         case .decimal(let precision, let scale):
             let bound = precision <= 18 ? Int128(999_999_999) : Int128(Int64.max) * 1000

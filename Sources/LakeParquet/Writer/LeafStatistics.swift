@@ -67,6 +67,7 @@ package struct LeafStatistics: Sendable, Equatable {
         switch (left, right) {
         case (.integer(let a), .integer(let b)): return a < b
         case (.float(let a), .float(let b)): return a < b || (a == b && a.sign == .minus && b.sign == .plus)
+        case (.float32(let a), .float32(let b)): return a < b || (a == b && a.sign == .minus && b.sign == .plus)
         case (.decimal(let a, _), .decimal(let b, _)): return a < b
         case (.date(let a), .date(let b)): return a < b
         case (.timestamp(let a), .timestamp(let b)), (.timestampNTZ(let a), .timestampNTZ(let b)),

@@ -120,12 +120,14 @@ package struct LeafStatisticsAccumulator: Sendable {
         case .floatingPoint(var min, var max):
             if min == 0 { min = -0.0 }
             if max == 0 { max = 0.0 }
-            result.min = .float(min)
-            result.max = .float(max)
             if case .float32 = dataType {
+                result.min = .float32(Float(min))
+                result.max = .float32(Float(max))
                 result.minBytes = littleEndianBytes(Float(min).bitPattern)
                 result.maxBytes = littleEndianBytes(Float(max).bitPattern)
             } else {
+                result.min = .float(min)
+                result.max = .float(max)
                 result.minBytes = littleEndianBytes(min.bitPattern)
                 result.maxBytes = littleEndianBytes(max.bitPattern)
             }

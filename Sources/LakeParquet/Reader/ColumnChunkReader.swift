@@ -1,0 +1,413 @@
+import LakeColumnar
+import LakeCompression
+import LakeIO
+
+/// Reads one column chunk of one row group into a ``DecodedLeaf``.
+///
+/// Pages are walked by ``PageWalker``; each page's values are decoded by its own encoding
+/// (a chunk may switch from dictionary to PLAIN pages mid-way, parquet.md §5) straight into one
+/// typed buffer for the whole chunk. Physical values are then converted once to the leaf's lake
+/// type (``ValueConversion``).
+struct ColumnChunkReader {
+    /// The file's path, for errors.
+    var path: String
+    /// The leaf being read.
+    var descriptor: ColumnDescriptor
+    /// The chunk's metadata from the footer.
+    var metadata: ColumnMetaData
+    /// The row group's index and row count.
+    var rowGroup: Int
+    var rowCount: Int
+
+    /// How far past a chunk's declared end a page may run.
+    static let overrunSlack = 64 << 10
+
+    /// Reads and decodes the chunk.
+    func read(from file: RandomAccessFile, decompressor: Decompressor) throws(ParquetError) -> DecodedLeaf {
+        let column = descriptor.dottedPath
+        let expectedLevels = Int(metadata.numValues)
+        guard expectedLevels >= 0, expectedLevels <= Int(Int32.max) else {
+            throw .corruptColumn(
+                path: path, column: column, rowGroup: rowGroup, offset: nil,
+                reason: "num_values \(metadata.numValues) is out of range")
+        }
+        if descriptor.maxRepetitionLevel == 0, expectedLevels != rowCount {
+            throw .corruptColumn(
+                path: path, column: column, rowGroup: rowGroup, offset: nil,
+                reason: "the chunk holds \(expectedLevels) values but the row group has \(rowCount) rows")
+        }
+        if expectedLevels == 0 {
+            return DecodedLeaf(
+                definitionLevels: [], repetitionLevels: [], levelCount: 0, values: try emptyValues(column: column))
+        }
+        var start = Int(metadata.dataPageOffset)
+        if let dictionaryOffset = metadata.dictionaryPageOffset, dictionaryOffset >= 4, Int(dictionaryOffset) < start {
+            start = Int(dictionaryOffset)
+        }
+        let length = Int(metadata.totalCompressedSize)
+        guard start >= 4, length > 0, start <= file.size, length <= file.size - start else {
+            throw .corruptColumn(
+                path: path, column: column, rowGroup: rowGroup, offset: start,
+                reason: "the chunk's byte range \(start)+\(length) lies outside the file (\(file.size) bytes)")
+        }
+        // Some writers understate total_compressed_size (old parquet-mr leaves the dictionary page
+        // header out: good/nation.dict-malformed); read a little past it, within the file, so a
+        // page may run over the declared end as it does for pyarrow.
+        let readLength = min(file.size - start, length + Self.overrunSlack)
+        let bytes: ContiguousArray<UInt8>
+        do throws(StorageError) {
+            bytes = try file.read(offset: start, count: readLength)
+        } catch {
+            throw .corruptColumn(path: path, column: column, rowGroup: rowGroup, offset: start, reason: error.description)
+        }
+        var walker: PageWalker?
+        do throws(DecodeError) {
+            let pages = try PageWalker(
+                chunk: bytes, chunkFileOffset: start, codec: metadata.codec, descriptor: descriptor,
+                expectedLevels: expectedLevels, decompressor: decompressor)
+            walker = pages
+            let values = try decodeValues(pages, capacity: expectedLevels)
+            return DecodedLeaf(
+                definitionLevels: pages.definitionLevels, repetitionLevels: pages.repetitionLevels,
+                levelCount: expectedLevels, values: values)
+        } catch {
+            switch error {
+            case .unsupported(let feature):
+                throw .unsupported(path: path, feature: "\(feature) in column '\(column)'")
+            case .corrupt(let reason):
+                throw .corruptColumn(
+                    path: path, column: column, rowGroup: rowGroup, offset: walker?.fileOffset, reason: reason)
+            }
+        }
+    }
+
+    private func emptyValues(column: String) throws(ParquetError) -> Column {
+        do {
+            switch descriptor.physicalType {
+            case .boolean: return .boolean(PrimitiveColumn(values: []))
+            case .int32: return try convert(int32: [])
+            case .int64: return try convert(int64: [])
+            case .float: return .float32(PrimitiveColumn(values: []))
+            case .double: return .float64(PrimitiveColumn(values: []))
+            case .byteArray: return try convert(offsets: [0], bytes: [])
+            case .fixedLenByteArray, .int96: return try convert(fixed: [], width: max(1, descriptor.typeLength))
+            }
+        } catch {
+            throw .unsupported(path: path, feature: "\(error) in column '\(column)'")
+        }
+    }
+
+    // MARK: - Decoding by physical type
+
+    private func decodeValues(_ pages: PageWalker, capacity: Int) throws(DecodeError) -> Column {
+        switch descriptor.physicalType {
+        case .boolean:
+            return .boolean(PrimitiveColumn(values: try decodeFixedWidth(Bool.self, pages, capacity: capacity)))
+        case .int32:
+            return try convert(int32: decodeFixedWidth(Int32.self, pages, capacity: capacity))
+        case .int64:
+            return try convert(int64: decodeFixedWidth(Int64.self, pages, capacity: capacity))
+        case .float:
+            return .float32(PrimitiveColumn(values: try decodeFixedWidth(Float.self, pages, capacity: capacity)))
+        case .double:
+            return .float64(PrimitiveColumn(values: try decodeFixedWidth(Double.self, pages, capacity: capacity)))
+        case .byteArray:
+            let (offsets, bytes) = try decodeByteArrays(pages, capacity: capacity)
+            return try convert(offsets: offsets, bytes: bytes)
+        case .fixedLenByteArray:
+            let width = descriptor.typeLength
+            guard width > 0 else { throw .corrupt("FIXED_LEN_BYTE_ARRAY column with type_length \(width)") }
+            return try convert(fixed: decodeFixedBytes(pages, width: width, capacity: capacity), width: width)
+        case .int96:
+            return try convert(fixed: decodeFixedBytes(pages, width: 12, capacity: capacity), width: 12)
+        }
+    }
+
+    /// Decodes every page of a BOOLEAN, INT32, INT64, FLOAT or DOUBLE chunk into one buffer.
+    private func decodeFixedWidth<T: BitwiseCopyable>(
+        _ type: T.Type, _ pages: PageWalker, capacity: Int
+    ) throws(DecodeError) -> ContiguousArray<T> {
+        var failure: DecodeError?
+        var dictionary = ContiguousArray<T>()
+        var hasDictionary = false
+        var indices = ContiguousArray<UInt32>()
+        let values = ContiguousArray<T>(unsafeUninitializedCapacity: capacity) { buffer, initialized in
+            var written = 0
+            do throws(DecodeError) {
+                while let page = try pages.next() {
+                    if page.isDictionary {
+                        dictionary = try decodeDictionary(T.self, page)
+                        hasDictionary = true
+                        continue
+                    }
+                    let count = page.valueCount
+                    guard count <= capacity - written else { throw .corrupt("more values than the chunk declares") }
+                    let output = buffer.baseAddress! + written
+                    switch page.encoding {
+                    case .plain:
+                        try decodePlain(page.values, count: count, into: output)
+                    case .plainDictionary, .rleDictionary:
+                        guard hasDictionary else { throw .corrupt("a dictionary-encoded page comes without a dictionary") }
+                        try gather(page, count: count, dictionary: dictionary, indices: &indices, into: output)
+                    case .deltaBinaryPacked where T.self == Int32.self || T.self == Int64.self:
+                        let decoded: Int
+                        if T.self == Int32.self {
+                            decoded = try UnsafeMutableRawPointer(output).withMemoryRebound(to: Int32.self, capacity: count) {
+                                pointer throws(DecodeError) in
+                                try DeltaBinaryPackedDecoder.decode(page.values, capacity: count, into: pointer).count
+                            }
+                        } else {
+                            decoded = try UnsafeMutableRawPointer(output).withMemoryRebound(to: Int64.self, capacity: count) {
+                                pointer throws(DecodeError) in
+                                try DeltaBinaryPackedDecoder.decode(page.values, capacity: count, into: pointer).count
+                            }
+                        }
+                        guard decoded == count else {
+                            throw .corrupt("a DELTA_BINARY_PACKED page holds \(decoded) values, expected \(count)")
+                        }
+                    case .byteStreamSplit where T.self != Bool.self:
+                        try ByteStreamSplitDecoder.decode(
+                            page.values, count: count, width: MemoryLayout<T>.size, into: UnsafeMutableRawPointer(output))
+                    case .rle where T.self == Bool.self:
+                        // RLE booleans keep a 4-byte length prefix, in v1 and v2 pages (parquet.md §14.2).
+                        guard page.values.count >= 4 else { throw .corrupt("an RLE boolean page is missing its length") }
+                        let length = Int(page.values.loadUnaligned(as: UInt32.self).littleEndian)
+                        guard length <= page.values.count - 4 else {
+                            throw .corrupt("an RLE boolean page says \(length) bytes but has \(page.values.count - 4)")
+                        }
+                        var decoder = try RLEBitPackedDecoder(
+                            UnsafeRawBufferPointer(rebasing: page.values[4..<(4 + length)]), bitWidth: 1)
+                        try UnsafeMutableRawPointer(output).withMemoryRebound(to: UInt8.self, capacity: count) {
+                            pointer throws(DecodeError) in
+                            try decoder.decode(count: count, into: pointer)
+                        }
+                    default:
+                        throw .unsupported("\(page.encoding.name) encoding for \(descriptor.physicalType) values")
+                    }
+                    written += count
+                }
+            } catch {
+                failure = error
+            }
+            initialized = written
+        }
+        if let failure { throw failure }
+        return values
+    }
+
+    private func decodePlain<T: BitwiseCopyable>(
+        _ input: UnsafeRawBufferPointer, count: Int, into output: UnsafeMutablePointer<T>
+    ) throws(DecodeError) {
+        if T.self == Bool.self {
+            try UnsafeMutableRawPointer(output).withMemoryRebound(to: Bool.self, capacity: count) {
+                pointer throws(DecodeError) in
+                _ = try PlainDecoder.decodeBooleans(input, count: count, into: pointer)
+            }
+        } else {
+            _ = try PlainDecoder.decode(input, count: count, into: output)
+        }
+    }
+
+    private func decodeDictionary<T: BitwiseCopyable>(_ type: T.Type, _ page: WalkedPage) throws(DecodeError)
+        -> ContiguousArray<T>
+    {
+        let count = page.valueCount
+        guard T.self == Bool.self || count <= page.values.count / MemoryLayout<T>.size else {
+            throw .corrupt("the dictionary page claims \(count) values but holds \(page.values.count) bytes")
+        }
+        guard T.self != Bool.self || count <= page.values.count * 8 else {
+            throw .corrupt("the dictionary page claims \(count) booleans but holds \(page.values.count) bytes")
+        }
+        var failure: DecodeError?
+        let values = ContiguousArray<T>(unsafeUninitializedCapacity: count) { buffer, initialized in
+            do throws(DecodeError) {
+                if count > 0 { try decodePlain(page.values, count: count, into: buffer.baseAddress!) }
+                initialized = count
+            } catch {
+                failure = error
+                initialized = 0
+            }
+        }
+        if let failure { throw failure }
+        return values
+    }
+
+    private func gather<T: BitwiseCopyable>(
+        _ page: WalkedPage, count: Int, dictionary: ContiguousArray<T>, indices: inout ContiguousArray<UInt32>,
+        into output: UnsafeMutablePointer<T>
+    ) throws(DecodeError) {
+        guard count > 0 else { return }
+        try decodeIndices(page, count: count, dictionaryCount: dictionary.count, into: &indices)
+        indices.withUnsafeBufferPointer { indexBuffer in
+            dictionary.withUnsafeBufferPointer { entries in
+                for index in 0..<count { output[index] = entries[Int(indexBuffer[index])] }
+            }
+        }
+    }
+
+    private func decodeIndices(
+        _ page: WalkedPage, count: Int, dictionaryCount: Int, into indices: inout ContiguousArray<UInt32>
+    ) throws(DecodeError) {
+        if indices.count < count { indices = ContiguousArray(repeating: 0, count: count) }
+        try indices.withUnsafeMutableBufferPointer { buffer throws(DecodeError) in
+            try DictionaryIndexDecoder.decode(
+                page.values, count: count, dictionaryCount: dictionaryCount, into: buffer.baseAddress!)
+        }
+    }
+
+    /// Decodes every page of a BYTE_ARRAY chunk into offsets and bytes.
+    private func decodeByteArrays(_ pages: PageWalker, capacity: Int) throws(DecodeError) -> (
+        ContiguousArray<Int32>, ContiguousArray<UInt8>
+    ) {
+        var offsets = ContiguousArray<Int32>()
+        offsets.reserveCapacity(capacity + 1)
+        offsets.append(0)
+        var bytes = ContiguousArray<UInt8>()
+        bytes.reserveCapacity(min(Int(metadata.totalUncompressedSize), 1 << 28))
+        var dictionaryOffsets = ContiguousArray<Int32>()
+        var dictionaryBytes = ContiguousArray<UInt8>()
+        var hasDictionary = false
+        var indices = ContiguousArray<UInt32>()
+        var written = 0
+        while let page = try pages.next() {
+            if page.isDictionary {
+                guard page.valueCount <= page.values.count / 4 else {
+                    throw .corrupt("the dictionary page claims \(page.valueCount) strings but holds \(page.values.count) bytes")
+                }
+                dictionaryOffsets = [0]
+                dictionaryOffsets.reserveCapacity(page.valueCount + 1)
+                dictionaryBytes = []
+                _ = try PlainDecoder.decodeByteArrays(
+                    page.values, count: page.valueCount, offsets: &dictionaryOffsets, bytes: &dictionaryBytes)
+                hasDictionary = true
+                continue
+            }
+            let count = page.valueCount
+            guard count <= capacity - written else { throw .corrupt("more values than the chunk declares") }
+            switch page.encoding {
+            case .plain:
+                _ = try PlainDecoder.decodeByteArrays(page.values, count: count, offsets: &offsets, bytes: &bytes)
+            case .plainDictionary, .rleDictionary:
+                guard hasDictionary else { throw .corrupt("a dictionary-encoded page comes without a dictionary") }
+                guard count > 0 else { break }
+                try decodeIndices(page, count: count, dictionaryCount: dictionaryOffsets.count - 1, into: &indices)
+                try gatherByteArrays(
+                    count: count, indices: indices, dictionaryOffsets: dictionaryOffsets,
+                    dictionaryBytes: dictionaryBytes, offsets: &offsets, bytes: &bytes)
+            case .deltaLengthByteArray:
+                _ = try DeltaLengthByteArrayDecoder.decode(page.values, count: count, offsets: &offsets, bytes: &bytes)
+            case .deltaByteArray:
+                _ = try DeltaByteArrayDecoder.decode(page.values, count: count, offsets: &offsets, bytes: &bytes)
+            default:
+                throw .unsupported("\(page.encoding.name) encoding for BYTE_ARRAY values")
+            }
+            written += count
+            guard offsets.count == written + 1 else {
+                throw .corrupt("a page decoded to \(offsets.count - 1 - (written - count)) values, expected \(count)")
+            }
+        }
+        return (offsets, bytes)
+    }
+
+    private func gatherByteArrays(
+        count: Int, indices: ContiguousArray<UInt32>, dictionaryOffsets: ContiguousArray<Int32>,
+        dictionaryBytes: ContiguousArray<UInt8>, offsets: inout ContiguousArray<Int32>,
+        bytes: inout ContiguousArray<UInt8>
+    ) throws(DecodeError) {
+        // First the total size, so the bytes grow once and the 2 GiB offset limit is checked up front.
+        var total = 0
+        indices.withUnsafeBufferPointer { indexBuffer in
+            dictionaryOffsets.withUnsafeBufferPointer { entryOffsets in
+                for index in 0..<count {
+                    let entry = Int(indexBuffer[index])
+                    total &+= Int(entryOffsets[entry &+ 1] &- entryOffsets[entry])
+                }
+            }
+        }
+        guard bytes.count + total <= StringColumn.maxByteCount else {
+            throw .unsupported("more than 2 GiB of string data in one column chunk")
+        }
+        let base = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: total))
+        bytes.withUnsafeMutableBufferPointer { output in
+            indices.withUnsafeBufferPointer { indexBuffer in
+                dictionaryOffsets.withUnsafeBufferPointer { entryOffsets in
+                    dictionaryBytes.withUnsafeBufferPointer { entryBytes in
+                        var position = base
+                        for index in 0..<count {
+                            let entry = Int(indexBuffer[index])
+                            let start = Int(entryOffsets[entry])
+                            let length = Int(entryOffsets[entry &+ 1]) &- start
+                            if length > 0 {
+                                (output.baseAddress! + position).update(from: entryBytes.baseAddress! + start, count: length)
+                            }
+                            position &+= length
+                            offsets.append(Int32(truncatingIfNeeded: position))
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Decodes every page of a FIXED_LEN_BYTE_ARRAY (or INT96) chunk into `width`-byte values.
+    private func decodeFixedBytes(_ pages: PageWalker, width: Int, capacity: Int) throws(DecodeError)
+        -> ContiguousArray<UInt8>
+    {
+        var bytes = ContiguousArray<UInt8>()
+        var dictionary = ContiguousArray<UInt8>()
+        var dictionaryCount = 0
+        var hasDictionary = false
+        var indices = ContiguousArray<UInt32>()
+        var written = 0
+        while let page = try pages.next() {
+            if page.isDictionary {
+                guard page.valueCount <= page.values.count / width else {
+                    throw .corrupt("the dictionary page claims \(page.valueCount) values but holds \(page.values.count) bytes")
+                }
+                dictionary = []
+                _ = try PlainDecoder.decodeFixed(page.values, count: page.valueCount, width: width, bytes: &dictionary)
+                dictionaryCount = page.valueCount
+                hasDictionary = true
+                continue
+            }
+            let count = page.valueCount
+            guard count <= capacity - written else { throw .corrupt("more values than the chunk declares") }
+            if bytes.isEmpty { bytes.reserveCapacity(min(capacity * width, 1 << 28)) }
+            switch page.encoding {
+            case .plain:
+                _ = try PlainDecoder.decodeFixed(page.values, count: count, width: width, bytes: &bytes)
+            case .plainDictionary, .rleDictionary:
+                guard hasDictionary else { throw .corrupt("a dictionary-encoded page comes without a dictionary") }
+                guard count > 0 else { break }
+                try decodeIndices(page, count: count, dictionaryCount: dictionaryCount, into: &indices)
+                let base = bytes.count
+                bytes.append(contentsOf: repeatElement(0, count: count * width))
+                bytes.withUnsafeMutableBufferPointer { output in
+                    dictionary.withUnsafeBufferPointer { entries in
+                        indices.withUnsafeBufferPointer { indexBuffer in
+                            for index in 0..<count {
+                                (output.baseAddress! + base + index * width).update(
+                                    from: entries.baseAddress! + Int(indexBuffer[index]) * width, count: width)
+                            }
+                        }
+                    }
+                }
+            case .deltaByteArray:
+                _ = try DeltaByteArrayDecoder.decodeFixed(page.values, count: count, width: width, bytes: &bytes)
+            case .byteStreamSplit:
+                let base = bytes.count
+                bytes.append(contentsOf: repeatElement(0, count: count * width))
+                try bytes.withUnsafeMutableBufferPointer { output throws(DecodeError) in
+                    try ByteStreamSplitDecoder.decode(
+                        page.values, count: count, width: width, into: UnsafeMutableRawPointer(output.baseAddress! + base))
+                }
+            default:
+                throw .unsupported("\(page.encoding.name) encoding for FIXED_LEN_BYTE_ARRAY values")
+            }
+            written += count
+            guard bytes.count == written * width else { throw .corrupt("a page decoded to the wrong number of bytes") }
+        }
+        return bytes
+    }
+}

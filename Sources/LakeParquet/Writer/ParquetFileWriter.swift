@@ -1,0 +1,220 @@
+import LakeColumnar
+import LakeIO
+
+/// What a finished Parquet file holds: for callers that record files (Delta `add` actions).
+public struct ParquetFileSummary: Sendable {
+    /// The file's path.
+    public var path: String
+    /// Its size in bytes.
+    public var fileSize: Int
+    /// Rows written.
+    public var rowCount: Int
+    /// Row groups written.
+    public var rowGroupCount: Int
+    /// Per leaf column, in file order: its path and its statistics over the whole file.
+    public var columns: [ColumnSummary]
+
+    /// Statistics of one leaf column over the whole file.
+    public struct ColumnSummary: Sendable {
+        /// The path from the top-level column to the leaf, e.g. `["point", "x"]` (Parquet's
+        /// `path_in_schema`, so list and map levels appear as `list`/`element`, `key_value`).
+        public var path: [String]
+        /// Whether the leaf lies inside a list or map (Delta keeps no statistics for those).
+        public var isRepeated: Bool
+        /// Null values (including slots of empty or null parents).
+        public var nullCount: Int
+        /// The smallest value, or `nil` when unknown or there is none.
+        public var min: ScalarValue?
+        /// The largest value.
+        public var max: ScalarValue?
+    }
+}
+
+/// Writes record batches to a new Parquet file (SPEC.md §5).
+///
+/// Batches are shredded as they arrive and buffered until a row group is full; then its columns
+/// are encoded and compressed in parallel (``ParquetWriterOptions/threads``) and written in
+/// schema order. ``close()`` writes the footer. The file is created exclusively; a failed or
+/// abandoned write should be followed by ``abort()``, which removes it.
+///
+/// ```
+/// PAR1 | row group 0: chunk(col 0) chunk(col 1) … | row group 1 … | FileMetaData | len | PAR1
+/// ```
+public final class ParquetFileWriter {
+    /// The file being written.
+    public let path: String
+    private let schema: Schema
+    private let parquetSchema: ParquetSchema
+    private let elements: [SchemaElement]
+    private let options: ParquetWriterOptions
+    private let file: FileWriter
+    private var pending: [[ShreddedLeaf]]
+    private var pendingRows = 0
+    private var pendingBytes = 0
+    private var rowGroups: [RowGroup] = []
+    private var fileStatistics: [LeafStatistics?]
+    private var rowsWritten = 0
+    private var closed = false
+
+    /// Creates `path` (which must not exist) for rows of `schema`.
+    public init(path: String, schema: Schema, options: ParquetWriterOptions = ParquetWriterOptions()) throws(ParquetError)
+    {
+        guard options.compression != .lz4 else {
+            throw .invalidInput(path: path, reason: "the deprecated LZ4 codec is never written; use LZ4_RAW")
+        }
+        let elements: [SchemaElement]
+        do {
+            parquetSchema = try ParquetSchema(lakeSchema: schema)
+            elements = try ParquetSchema.elements(for: schema)
+        } catch {
+            switch error {
+            case .corrupt(let reason), .unsupported(let reason): throw .invalidInput(path: path, reason: reason)
+            }
+        }
+        do throws(StorageError) {
+            file = try FileWriter(path: path, exclusive: true)
+            try file.write(Array("PAR1".utf8))
+        } catch {
+            throw .invalidRequest(path: path, reason: error.description)
+        }
+        self.path = path
+        self.schema = schema
+        self.elements = elements
+        self.options = options
+        pending = Array(repeating: [], count: parquetSchema.columns.count)
+        fileStatistics = Array(repeating: nil, count: parquetSchema.columns.count)
+    }
+
+    /// Adds the rows of `batch`, whose schema must equal the writer's.
+    public func write(_ batch: RecordBatch) async throws(ParquetError) {
+        guard !closed else { throw .invalidInput(path: path, reason: "the writer is already closed") }
+        guard batch.schema == schema else {
+            throw .invalidInput(
+                path: path, reason: "a batch with columns (\(batch.schema.fields.map(\.description).joined(separator: ", "))) "
+                    + "does not match the file's (\(schema.fields.map(\.description).joined(separator: ", ")))")
+        }
+        var offset = 0
+        while offset < batch.rowCount {
+            let take = min(batch.rowCount - offset, options.maxRowGroupRows - pendingRows)
+            let part = offset == 0 && take == batch.rowCount ? batch : batch.slice(offset..<(offset + take))
+            try buffer(part)
+            offset += take
+            if pendingRows >= options.maxRowGroupRows || pendingBytes >= options.targetRowGroupBytes {
+                try await flushRowGroup()
+            }
+        }
+    }
+
+    private func buffer(_ batch: RecordBatch) throws(ParquetError) {
+        if let column = firstNullInRequiredNode(batch.columns, schema: parquetSchema) {
+            throw .invalidInput(path: path, reason: "column '\(column)' is declared NOT NULL but holds a null")
+        }
+        let leaves = shred(batch.columns, schema: parquetSchema)
+        for (index, leaf) in leaves.enumerated() {
+            pending[index].append(leaf)
+            pendingBytes += PhysicalValues.estimatedBytes(leaf.values) + leaf.levelCount / 4
+        }
+        pendingRows += batch.rowCount
+    }
+
+    /// Encodes and writes the buffered rows as one row group.
+    private func flushRowGroup() async throws(ParquetError) {
+        guard pendingRows > 0 else { return }
+        let leaves = pending.map { ShreddedLeaf.concatenate($0) }
+        let descriptors = parquetSchema.columns
+        let options = self.options
+        var chunks = [EncodedChunk?](repeating: nil, count: leaves.count)
+        var failure: ParquetError?
+        await withTaskGroup(of: (Int, Result<EncodedChunk, ParquetError>).self) { group in
+            var next = 0
+            func start() {
+                let index = next
+                let leaf = leaves[index]
+                let encoder = ColumnChunkEncoder(descriptor: descriptors[index], options: options)
+                group.addTask {
+                    do throws(ParquetError) { return (index, .success(try encoder.encode(leaf))) } catch {
+                        return (index, .failure(error))
+                    }
+                }
+                next += 1
+            }
+            while next < leaves.count && next < max(1, options.threads) { start() }
+            while let (index, outcome) = await group.next() {
+                switch outcome {
+                case .success(let chunk): chunks[index] = chunk
+                case .failure(let error): if failure == nil { failure = error }
+                }
+                if next < leaves.count { start() }
+            }
+        }
+        if let failure { throw failure }
+        var columnChunks: [ColumnChunk] = []
+        var totalUncompressed: Int64 = 0
+        var totalCompressed: Int64 = 0
+        let groupOffset = Int64(file.position)
+        for (index, chunk) in chunks.enumerated() {
+            guard let chunk else { throw .invalidInput(path: path, reason: "internal: a column chunk was not encoded") }
+            let start = Int64(file.position)
+            do throws(StorageError) {
+                try file.write(chunk.bytes)
+            } catch {
+                throw .invalidRequest(path: path, reason: error.description)
+            }
+            var columnChunk = ColumnChunk(metaData: chunk.placed(at: start))
+            columnChunk.fileOffset = 0
+            columnChunks.append(columnChunk)
+            totalUncompressed += chunk.metadata.totalUncompressedSize
+            totalCompressed += chunk.metadata.totalCompressedSize
+            if fileStatistics[index] == nil {
+                fileStatistics[index] = chunk.statistics
+            } else {
+                fileStatistics[index]?.merge(chunk.statistics)
+            }
+        }
+        var rowGroup = RowGroup(columns: columnChunks, totalByteSize: totalUncompressed, numRows: Int64(pendingRows))
+        rowGroup.fileOffset = groupOffset
+        rowGroup.totalCompressedSize = totalCompressed
+        rowGroup.ordinal = rowGroups.count < Int(Int16.max) ? Int16(rowGroups.count) : nil
+        rowGroups.append(rowGroup)
+        rowsWritten += pendingRows
+        pending = Array(repeating: [], count: parquetSchema.columns.count)
+        pendingRows = 0
+        pendingBytes = 0
+    }
+
+    /// Writes the last row group and the footer, and closes the file.
+    public func close() async throws(ParquetError) -> ParquetFileSummary {
+        guard !closed else { throw .invalidInput(path: path, reason: "the writer is already closed") }
+        try await flushRowGroup()
+        closed = true
+        var metadata = FileMetaData(
+            version: 1, schema: elements, numRows: Int64(rowsWritten), rowGroups: rowGroups)
+        metadata.createdBy = options.createdBy
+        metadata.columnOrders = Array(repeating: ColumnOrder.typeDefinedOrder, count: parquetSchema.columns.count)
+        if !options.keyValueMetadata.isEmpty {
+            metadata.keyValueMetadata = options.keyValueMetadata.map { KeyValue(key: $0.key, value: $0.value) }
+        }
+        do throws(StorageError) {
+            try file.write(ParquetFooter.encode(metadata))
+            try file.close()
+        } catch {
+            throw .invalidRequest(path: path, reason: error.description)
+        }
+        let summaries = parquetSchema.columns.enumerated().map { index, descriptor in
+            let statistics = fileStatistics[index]
+            return ParquetFileSummary.ColumnSummary(
+                path: descriptor.path, isRepeated: descriptor.maxRepetitionLevel > 0,
+                nullCount: statistics?.nullCount ?? 0, min: statistics?.min, max: statistics?.max)
+        }
+        return ParquetFileSummary(
+            path: path, fileSize: file.position, rowCount: rowsWritten, rowGroupCount: rowGroups.count,
+            columns: summaries)
+    }
+
+    /// Abandons the file: closes it if open and removes it.
+    public func abort() {
+        closed = true
+        try? file.close()
+        _ = FileSystem.remove(path)
+    }
+}

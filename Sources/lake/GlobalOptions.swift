@@ -1,0 +1,31 @@
+import ArgumentParser
+import LakeEngine
+
+/// Options every command takes (SPEC.md §2).
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "Worker threads (default: all cores; also LAKE_THREADS).")
+    var threads: Int?
+
+    /// The thread count to use: `--threads`, else `LAKE_THREADS`, else the core count.
+    var resolvedThreads: Int {
+        if let threads, threads > 0 { return threads }
+        if let text = Terminal.environment("LAKE_THREADS"), let value = Int(text), value > 0 { return value }
+        return Terminal.coreCount
+    }
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1.") }
+    }
+}
+
+/// Runs a command body, printing lake's errors as `error:`/`help:` lines and exiting 1 on failure.
+func reportingErrors(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let error as ExitCode {
+        throw error
+    } catch {
+        for line in ErrorReport.lines(for: error) { Terminal.writeError(line) }
+        throw ExitCode.failure
+    }
+}
