@@ -1,4 +1,5 @@
 import LakeColumnar
+import LakeIO
 
 /// An error reading or writing a Parquet file.
 ///
@@ -17,6 +18,8 @@ public enum ParquetError: LakeError, Equatable {
     case invalidRequest(path: String, reason: String)
     /// The writer was handed data it cannot write (a type mismatch, a schema it cannot express).
     case invalidInput(path: String, reason: String)
+    /// The file could not be opened, read or written.
+    case storage(StorageError)
 
     public var description: String {
         switch self {
@@ -28,6 +31,7 @@ public enum ParquetError: LakeError, Equatable {
         case .unsupported(let path, let feature): "\(path) uses \(feature), which lake does not support"
         case .invalidRequest(let path, let reason): "\(path): \(reason)"
         case .invalidInput(let path, let reason): "cannot write \(path): \(reason)"
+        case .storage(let error): error.description
         }
     }
 
@@ -38,6 +42,7 @@ public enum ParquetError: LakeError, Equatable {
         case .unsupported: "Rewrite the file with a writer that avoids this feature (e.g. pyarrow defaults)."
         case .invalidRequest: "Run `lake inspect` on the file to see its columns and row groups."
         case .invalidInput: nil
+        case .storage(let error): error.help
         }
     }
 }

@@ -197,7 +197,7 @@ package enum ParquetFooter {
         do {
             return try file.read(offset: offset, count: count)
         } catch {
-            throw .corruptFooter(path: file.path, reason: "could not read the footer: \(error.description)")
+            throw .storage(error)
         }
     }
 

@@ -170,7 +170,7 @@ final class PageWalker {
                 }
                 let present = maxDefinitionLevel > 0 ? countPresent(last: levelCount) : levelCount
                 levelsRead += levelCount
-                let isCompressed = dataHeader.isCompressed ?? true
+                let isCompressed = dataHeader.isCompressed
                 let values = try uncompress(
                     bodyStart + levelBytes, storedSize - levelBytes, rawSize - levelBytes,
                     pageOffset: pageOffset, compressed: isCompressed)

@@ -29,7 +29,7 @@ public final class ParquetFileReader: Sendable {
         do throws(StorageError) {
             file = try RandomAccessFile(path: path)
         } catch {
-            throw .invalidRequest(path: path, reason: error.description)
+            throw .storage(error)
         }
         try self.init(file: file)
     }

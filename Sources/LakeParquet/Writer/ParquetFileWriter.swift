@@ -75,7 +75,7 @@ public final class ParquetFileWriter {
             file = try FileWriter(path: path, exclusive: true)
             try file.write(Array("PAR1".utf8))
         } catch {
-            throw .invalidRequest(path: path, reason: error.description)
+            throw .storage(error)
         }
         self.path = path
         self.schema = schema
@@ -158,7 +158,7 @@ public final class ParquetFileWriter {
             do throws(StorageError) {
                 try file.write(chunk.bytes)
             } catch {
-                throw .invalidRequest(path: path, reason: error.description)
+                throw .storage(error)
             }
             var columnChunk = ColumnChunk(metaData: chunk.placed(at: start))
             columnChunk.fileOffset = 0
@@ -198,7 +198,7 @@ public final class ParquetFileWriter {
             try file.write(ParquetFooter.encode(metadata))
             try file.close()
         } catch {
-            throw .invalidRequest(path: path, reason: error.description)
+            throw .storage(error)
         }
         let summaries = parquetSchema.columns.enumerated().map { index, descriptor in
             let statistics = fileStatistics[index]
