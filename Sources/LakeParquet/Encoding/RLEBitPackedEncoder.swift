@@ -48,7 +48,8 @@ package struct RLEBitPackedEncoder {
     /// Encodes `values` (each fitting `bitWidth`) as hybrid runs appended to `output`.
     ///
     /// - Complexity: O(`values.count`).
-    static func encode(_ values: UnsafeBufferPointer<UInt32>, bitWidth: Int, into output: inout ContiguousArray<UInt8>) {
+    static func encode(_ values: UnsafeBufferPointer<UInt32>, bitWidth: Int, into output: inout ContiguousArray<UInt8>)
+    {
         let count = values.count
         var literalStart = 0
         var index = 0
