@@ -189,6 +189,25 @@ struct EncodingRLEBitPackedTests {
         }
     }
 
+    @Test("finishLengthPrefixed writes the section a v1 page needs")
+    func lengthPrefixedEncoder() throws {
+        var encoder = RLEBitPackedEncoder(bitWidth: 1)
+        let values: [Bool] = (0..<100).map { $0 % 3 == 0 }
+        let bits = values.map { UInt8($0 ? 1 : 0) }
+        bits.withUnsafeBufferPointer { encoder.append(contentsOf: $0) }
+        var section: ContiguousArray<UInt8> = [0xAA]
+        encoder.finishLengthPrefixed(into: &section)
+        var output = [Bool](repeating: false, count: 100)
+        let consumed = try Array(section.dropFirst()).withUnsafeBytes { raw in
+            let (runs, consumed) = try RLEBitPackedDecoder.lengthPrefixedRuns(raw)
+            var decoder = try RLEBitPackedDecoder(runs, bitWidth: 1)
+            try output.withUnsafeMutableBufferPointer { try decoder.decodeBooleans(count: 100, into: $0.baseAddress!) }
+            return consumed
+        }
+        #expect(consumed == section.count - 1)
+        #expect(output == values)
+    }
+
     @Test("bitWidth(forMaxValue:)")
     func bitWidthForMaxValue() {
         #expect(bitWidth(forMaxValue: 0) == 0)

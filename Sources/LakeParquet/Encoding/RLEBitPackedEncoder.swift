@@ -45,6 +45,18 @@ package struct RLEBitPackedEncoder {
         values.removeAll(keepingCapacity: true)
     }
 
+    /// Appends a `u32 LE` byte length and then the runs (v1 data-page level sections and
+    /// RLE-encoded BOOLEAN values), and empties the encoder for reuse.
+    package mutating func finishLengthPrefixed(into output: inout ContiguousArray<UInt8>) {
+        let lengthOffset = output.count
+        output.append(contentsOf: [0, 0, 0, 0])
+        finish(into: &output)
+        let length = UInt32(truncatingIfNeeded: output.count &- lengthOffset &- 4)
+        for byteIndex in 0..<4 {
+            output[lengthOffset &+ byteIndex] = UInt8(truncatingIfNeeded: length &>> UInt32(byteIndex &* 8))
+        }
+    }
+
     /// Encodes `values` (each fitting `bitWidth`) as hybrid runs appended to `output`.
     ///
     /// - Complexity: O(`values.count`).
