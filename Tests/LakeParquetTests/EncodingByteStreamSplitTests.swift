@@ -41,7 +41,9 @@ struct EncodingByteStreamSplitTests {
             #expect(Array(encoded) == split)
             // The size must be exactly K * N.
             #expect(throws: DecodeError.self) { try decode(split + [0], count: size, width: width) }
-            if size > 0 { #expect(throws: DecodeError.self) { try decode(Array(split.dropLast()), count: size, width: width) } }
+            if size > 0 {
+                #expect(throws: DecodeError.self) { try decode(Array(split.dropLast()), count: size, width: width) }
+            }
         }
     }
 

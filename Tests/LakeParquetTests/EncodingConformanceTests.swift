@@ -78,7 +78,7 @@ struct EncodingConformanceTests {
         (58954, 1771),
         (60794, 1799),
         (62662, 1829),
-        (64544, 927)
+        (64544, 927),
     ]
 
     /// Splits a CSV line on commas, dropping surrounding quotes (the expectation files quote only

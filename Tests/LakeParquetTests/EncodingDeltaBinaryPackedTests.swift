@@ -17,7 +17,10 @@ struct EncodingDeltaBinaryPackedTests {
             for _ in 0..<miniblockCount {
                 if remaining > 0 {
                     var values = (0..<perMiniblock).map { _ in rng.bits(width) }
-                    if width > 0 { values[Int(rng.next() % UInt64(min(perMiniblock, remaining)))] = rng.bits(width) | (1 << UInt64(width - 1)) }
+                    if width > 0 {
+                        values[Int(rng.next() % UInt64(min(perMiniblock, remaining)))] =
+                            rng.bits(width) | (1 << UInt64(width - 1))
+                    }
                     block.widths.append(UInt8(width))
                     block.miniblocks.append(values)
                     remaining -= min(perMiniblock, remaining)
@@ -40,7 +43,9 @@ struct EncodingDeltaBinaryPackedTests {
             let reference = try #require(Reference.decodeDelta(bytes))
             #expect(reference.consumed == bytes.count)
             let fast = try fastDelta(bytes + [0xAB, 0xCD], capacity: size, as: Int64.self)
-            #expect(firstMismatch(fast.values.map { UInt64(bitPattern: $0) }, reference.values) == nil, "width \(width), size \(size)")
+            #expect(
+                firstMismatch(fast.values.map { UInt64(bitPattern: $0) }, reference.values) == nil,
+                "width \(width), size \(size)")
             #expect(fast.consumed == bytes.count, "must stop exactly at the end of the last miniblock")
             // INT32 output: widths above 32 (DuckDB writes 33) decode in 64 bits and truncate.
             let narrow = try fastDelta(bytes, capacity: size, as: Int32.self)
@@ -119,8 +124,10 @@ struct EncodingDeltaBinaryPackedTests {
     func specExample() throws {
         // Header 128, 4, 8, zigzag(7) = 14; block: zigzag(-2) = 3, widths 2 0 0 0, then 32 values of
         // 2 bits: 0 0 0 3 | 3 3 3 0 | zeros → C0 3F 00 00 00 00 00 00.
-        let bytes: [UInt8] = [0x80, 0x01, 0x04, 0x08, 0x0E, 0x03, 0x02, 0x00, 0x00, 0x00,
-                              0xC0, 0x3F, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00]
+        let bytes: [UInt8] = [
+            0x80, 0x01, 0x04, 0x08, 0x0E, 0x03, 0x02, 0x00, 0x00, 0x00,
+            0xC0, 0x3F, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        ]
         let fast = try fastDelta(bytes, capacity: 8, as: Int32.self)
         #expect(fast.values == [7, 5, 3, 1, 2, 3, 4, 5])
         #expect(fast.consumed == bytes.count)

@@ -10,7 +10,8 @@ private struct DecodedArrays: Equatable {
 /// Runs a byte-array decoder into fresh offsets (starting at `[0]`) and bytes, then splits them.
 private func decodeArrays(
     _ bytes: [UInt8], count: Int,
-    _ decoder: (UnsafeRawBufferPointer, Int, inout ContiguousArray<Int32>, inout ContiguousArray<UInt8>) throws(DecodeError) -> Int
+    _ decoder: (UnsafeRawBufferPointer, Int, inout ContiguousArray<Int32>, inout ContiguousArray<UInt8>)
+        throws(DecodeError) -> Int
 ) throws -> DecodedArrays {
     var offsets: ContiguousArray<Int32> = [0]
     var data = ContiguousArray<UInt8>()
@@ -21,13 +22,15 @@ private func decodeArrays(
 }
 
 private func lengthDecoder(
-    _ raw: UnsafeRawBufferPointer, _ count: Int, _ offsets: inout ContiguousArray<Int32>, _ bytes: inout ContiguousArray<UInt8>
+    _ raw: UnsafeRawBufferPointer, _ count: Int, _ offsets: inout ContiguousArray<Int32>,
+    _ bytes: inout ContiguousArray<UInt8>
 ) throws(DecodeError) -> Int {
     try DeltaLengthByteArrayDecoder.decode(raw, count: count, offsets: &offsets, bytes: &bytes)
 }
 
 private func prefixDecoder(
-    _ raw: UnsafeRawBufferPointer, _ count: Int, _ offsets: inout ContiguousArray<Int32>, _ bytes: inout ContiguousArray<UInt8>
+    _ raw: UnsafeRawBufferPointer, _ count: Int, _ offsets: inout ContiguousArray<Int32>,
+    _ bytes: inout ContiguousArray<UInt8>
 ) throws(DecodeError) -> Int {
     try DeltaByteArrayDecoder.decode(raw, count: count, offsets: &offsets, bytes: &bytes)
 }
@@ -60,7 +63,9 @@ private func randomKeys(_ count: Int, using rng: inout SeededGenerator) -> [[UIn
     }.sorted { $0.lexicographicallyPrecedes($1) }
 }
 
-private func withColumn<R>(_ values: [[UInt8]], _ body: (UnsafeBufferPointer<Int32>, UnsafeBufferPointer<UInt8>) -> R) -> R {
+private func withColumn<R>(_ values: [[UInt8]], _ body: (UnsafeBufferPointer<Int32>, UnsafeBufferPointer<UInt8>) -> R)
+    -> R
+{
     var offsets: [Int32] = [0]
     for value in values { offsets.append(offsets.last! + Int32(value.count)) }
     let flat = values.flatMap { $0 }
@@ -83,9 +88,13 @@ struct EncodingDeltaLengthByteArrayTests {
         var rng = SeededGenerator(seed: 0xD1BA + UInt64(size))
         let values = randomKeys(size, using: &rng)
         let stream = referenceLengthStream(values)
-        #expect(try decodeArrays(stream + [0x55], count: size, lengthDecoder) == DecodedArrays(values: values, consumed: stream.count))
+        #expect(
+            try decodeArrays(stream + [0x55], count: size, lengthDecoder)
+                == DecodedArrays(values: values, consumed: stream.count))
         var encoded = ContiguousArray<UInt8>()
-        withColumn(values) { DeltaLengthByteArrayEncoder.encode(offsets: $0, bytes: $1, rows: 0..<size, into: &encoded) }
+        withColumn(values) {
+            DeltaLengthByteArrayEncoder.encode(offsets: $0, bytes: $1, rows: 0..<size, into: &encoded)
+        }
         #expect(Array(encoded) == stream)
     }
 
@@ -143,7 +152,9 @@ struct EncodingDeltaByteArrayTests {
         var rng = SeededGenerator(seed: 0xDBA + UInt64(size))
         let values = randomKeys(size, using: &rng)
         let stream = referencePrefixStream(values)
-        #expect(try decodeArrays(stream + [0x55], count: size, prefixDecoder) == DecodedArrays(values: values, consumed: stream.count))
+        #expect(
+            try decodeArrays(stream + [0x55], count: size, prefixDecoder)
+                == DecodedArrays(values: values, consumed: stream.count))
         var encoded = ContiguousArray<UInt8>()
         withColumn(values) { DeltaByteArrayEncoder.encode(offsets: $0, bytes: $1, rows: 0..<size, into: &encoded) }
         #expect(Array(encoded) == stream)
@@ -160,6 +171,28 @@ struct EncodingDeltaByteArrayTests {
         }
     }
 
+    @Test("prefixes of exactly 16 bytes, values around 16 bytes and long shared prefixes")
+    func prefixBoundaries() throws {
+        let sixteen = Array("0123456789abcdef".utf8)
+        var values: [[UInt8]] = [
+            sixteen, sixteen, sixteen + [1], sixteen, Array(sixteen.prefix(15)) + [88], Array(sixteen.prefix(15)), [],
+            sixteen,
+        ]
+        var rng = SeededGenerator(seed: 16)
+        var previous: [UInt8] = []
+        for _ in 0..<300 {
+            let keep = previous.isEmpty ? 0 : Int(rng.next() % UInt64(previous.count + 1))
+            let extra = (0..<Int(rng.next() % 20)).map { _ in UInt8(rng.next() % 4) }
+            let value = Array(previous.prefix(keep)) + extra
+            values.append(value)
+            previous = value
+        }
+        let stream = referencePrefixStream(values)
+        let decoded = try decodeArrays(stream, count: values.count, prefixDecoder)
+        #expect(firstMismatch(decoded.values, values) == nil)
+        #expect(decoded.consumed == stream.count)
+    }
+
     @Test("FIXED_LEN_BYTE_ARRAY variant", arguments: [1, 4, 16])
     func fixed(width: Int) throws {
         var rng = SeededGenerator(seed: UInt64(width))
@@ -167,16 +200,22 @@ struct EncodingDeltaByteArrayTests {
             let values = (0..<size).map { _ in (0..<width).map { _ in UInt8(rng.next() % 3) } }
             let stream = referencePrefixStream(values)
             var bytes: ContiguousArray<UInt8> = [42]
-            let consumed = try withBytes(stream) { try DeltaByteArrayDecoder.decodeFixed($0, count: size, width: width, bytes: &bytes) }
+            let consumed = try withBytes(stream) {
+                try DeltaByteArrayDecoder.decodeFixed($0, count: size, width: width, bytes: &bytes)
+            }
             #expect(consumed == stream.count)
             #expect(Array(bytes) == [42] + values.flatMap { $0 })
             var encoded = ContiguousArray<UInt8>()
             let flat = values.flatMap { $0 }
-            flat.withUnsafeBufferPointer { DeltaByteArrayEncoder.encodeFixed($0, width: width, rows: 0..<size, into: &encoded) }
+            flat.withUnsafeBufferPointer {
+                DeltaByteArrayEncoder.encodeFixed($0, width: width, rows: 0..<size, into: &encoded)
+            }
             #expect(Array(encoded) == stream)
             if size > 0 {
                 #expect(throws: DecodeError.self) {
-                    try withBytes(stream) { try DeltaByteArrayDecoder.decodeFixed($0, count: size, width: width + 1, bytes: &bytes) }
+                    try withBytes(stream) {
+                        try DeltaByteArrayDecoder.decodeFixed($0, count: size, width: width + 1, bytes: &bytes)
+                    }
                 }
             }
         }

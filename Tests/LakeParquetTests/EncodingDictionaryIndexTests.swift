@@ -7,7 +7,8 @@ struct EncodingDictionaryIndexTests {
         var output = [UInt32](repeating: 0, count: max(count, 1))
         try withBytes(bytes) { raw in
             try output.withUnsafeMutableBufferPointer {
-                try DictionaryIndexDecoder.decode(raw, count: count, dictionaryCount: dictionaryCount, into: $0.baseAddress!)
+                try DictionaryIndexDecoder.decode(
+                    raw, count: count, dictionaryCount: dictionaryCount, into: $0.baseAddress!)
             }
         }
         return Array(output.prefix(count))
@@ -21,9 +22,13 @@ struct EncodingDictionaryIndexTests {
                 index % 50 < 20 ? UInt32(7 % dictionaryCount) : UInt32(rng.next() % UInt64(dictionaryCount))
             }
             var encoded = ContiguousArray<UInt8>()
-            indices.withUnsafeBufferPointer { DictionaryIndexEncoder.encode($0, dictionaryCount: dictionaryCount, into: &encoded) }
+            indices.withUnsafeBufferPointer {
+                DictionaryIndexEncoder.encode($0, dictionaryCount: dictionaryCount, into: &encoded)
+            }
             #expect(Int(encoded[0]) == DictionaryIndexEncoder.bitWidth(dictionaryCount: dictionaryCount))
-            #expect(firstMismatch(try decode(Array(encoded), count: size, dictionaryCount: dictionaryCount), indices) == nil)
+            #expect(
+                firstMismatch(try decode(Array(encoded), count: size, dictionaryCount: dictionaryCount), indices) == nil
+            )
         }
     }
 
@@ -48,7 +53,8 @@ struct EncodingDictionaryIndexTests {
     @Test("bad bit widths and empty data throw")
     func malformed() throws {
         #expect(throws: DecodeError.self) { try decode([33, 0x02, 0, 0, 0, 0, 0], count: 1, dictionaryCount: 10) }
-        #expect(throws: DecodeError.self) { try decode([254, 0x02, 0], count: 1, dictionaryCount: 10) }  // ARROW-GH-41321
+        // Width 254, as in bad/ARROW-GH-41321.
+        #expect(throws: DecodeError.self) { try decode([254, 0x02, 0], count: 1, dictionaryCount: 10) }
         #expect(throws: DecodeError.self) { try decode([], count: 1, dictionaryCount: 10) }
         #expect(throws: DecodeError.self) { try decode([0x04], count: 1, dictionaryCount: 10) }
         #expect(try decode([], count: 0, dictionaryCount: 0) == [])

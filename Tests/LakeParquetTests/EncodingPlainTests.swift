@@ -10,7 +10,9 @@ struct EncodingPlainTests {
         let longs = (0..<size).map { _ in Int64(bitPattern: rng.next()) }
         let doubles = (0..<size).map { _ in Double(bitPattern: rng.next() & 0x7FEF_FFFF_FFFF_FFFF) }
         // Reference bytes, built one byte at a time.
-        let intBytes = ints.flatMap { value in (0..<4).map { UInt8(truncatingIfNeeded: UInt32(bitPattern: value) >> (8 * $0)) } }
+        let intBytes = ints.flatMap { value in
+            (0..<4).map { UInt8(truncatingIfNeeded: UInt32(bitPattern: value) >> (8 * $0)) }
+        }
         var encoded = ContiguousArray<UInt8>()
         ints.withUnsafeBufferPointer { PlainEncoder.encode($0, into: &encoded) }
         #expect(Array(encoded) == intBytes)
@@ -23,7 +25,9 @@ struct EncodingPlainTests {
         doubles.withUnsafeBufferPointer { PlainEncoder.encode($0, into: &doubleBytes) }
         #expect(try decodePlain(Array(doubleBytes), count: size, as: Double.self) == doubles)
         if size > 0 {
-            #expect(throws: DecodeError.self) { try decodePlain(Array(intBytes.dropLast()), count: size, as: Int32.self) }
+            #expect(throws: DecodeError.self) {
+                try decodePlain(Array(intBytes.dropLast()), count: size, as: Int32.self)
+            }
         }
     }
 
@@ -55,14 +59,18 @@ struct EncodingPlainTests {
         #expect(Array(encoded) == reference)
         var output = [Bool](repeating: false, count: size)
         let consumed = try withBytes(reference + [0xFF]) { raw in
-            try output.withUnsafeMutableBufferPointer { try PlainDecoder.decodeBooleans(raw, count: size, into: $0.baseAddress!) }
+            try output.withUnsafeMutableBufferPointer {
+                try PlainDecoder.decodeBooleans(raw, count: size, into: $0.baseAddress!)
+            }
         }
         #expect(consumed == (size + 7) / 8)
         #expect(firstMismatch(output, values) == nil)
         if size > 0 {
             #expect(throws: DecodeError.self) {
                 try withBytes(Array(reference.dropLast())) { raw in
-                    try output.withUnsafeMutableBufferPointer { try PlainDecoder.decodeBooleans(raw, count: size, into: $0.baseAddress!) }
+                    try output.withUnsafeMutableBufferPointer {
+                        try PlainDecoder.decodeBooleans(raw, count: size, into: $0.baseAddress!)
+                    }
                 }
             }
         }
@@ -73,7 +81,9 @@ struct EncodingPlainTests {
         let bytes = (0...255).map { UInt8($0) }
         var output = [Bool](repeating: false, count: 256 * 8)
         _ = try withBytes(bytes) { raw in
-            try output.withUnsafeMutableBufferPointer { try PlainDecoder.decodeBooleans(raw, count: 256 * 8, into: $0.baseAddress!) }
+            try output.withUnsafeMutableBufferPointer {
+                try PlainDecoder.decodeBooleans(raw, count: 256 * 8, into: $0.baseAddress!)
+            }
         }
         let expected = bytes.flatMap { byte -> [Bool] in (0..<8).map { (byte >> UInt8($0)) & 1 == 1 } }
         #expect(output == expected)
@@ -82,7 +92,9 @@ struct EncodingPlainTests {
     @Test("byte arrays: u32 length + bytes", arguments: encodingSizes)
     func byteArrays(size: Int) throws {
         var rng = SeededGenerator(seed: 0xBA + UInt64(size))
-        let values: [[UInt8]] = (0..<size).map { _ in (0..<Int(rng.next() % 40)).map { _ in UInt8(truncatingIfNeeded: rng.next()) } }
+        let values: [[UInt8]] = (0..<size).map { _ in
+            (0..<Int(rng.next() % 40)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+        }
         let reference = values.flatMap { value in
             withUnsafeBytes(of: UInt32(value.count).littleEndian, Array.init) + value
         }
@@ -114,7 +126,8 @@ struct EncodingPlainTests {
             var untouchedBytes = ContiguousArray<UInt8>()
             #expect(throws: DecodeError.self) {
                 try withBytes(Array(reference.prefix(cut))) {
-                    try PlainDecoder.decodeByteArrays($0, count: size, offsets: &untouchedOffsets, bytes: &untouchedBytes)
+                    try PlainDecoder.decodeByteArrays(
+                        $0, count: size, offsets: &untouchedOffsets, bytes: &untouchedBytes)
                 }
             }
             #expect(untouchedOffsets == [0] && untouchedBytes.isEmpty)
@@ -126,10 +139,28 @@ struct EncodingPlainTests {
         var offsets = ContiguousArray<Int32>()
         var bytes = ContiguousArray<UInt8>()
         #expect(throws: DecodeError.self) {
-            try withBytes([0, 0, 0, 0]) { try PlainDecoder.decodeByteArrays($0, count: 1 << 40, offsets: &offsets, bytes: &bytes) }
+            try withBytes([0, 0, 0, 0]) {
+                try PlainDecoder.decodeByteArrays($0, count: 1 << 40, offsets: &offsets, bytes: &bytes)
+            }
         }
         #expect(throws: DecodeError.self) {
-            try withBytes([0, 0, 0, 0]) { try PlainDecoder.decodeFixed($0, count: Int.max / 2, width: 12, bytes: &bytes) }
+            try withBytes([0, 0, 0, 0]) {
+                try PlainDecoder.decodeFixed($0, count: Int.max / 2, width: 12, bytes: &bytes)
+            }
+        }
+        // Counts near Int.max must not wrap the byte-count arithmetic.
+        var flag = false
+        var level: UInt8 = 0
+        for count in [Int.max, Int.max - 3, Int.max - 7] {
+            #expect(throws: DecodeError.self) {
+                try withBytes([0xFF]) { try PlainDecoder.decodeBooleans($0, count: count, into: &flag) }
+            }
+            #expect(throws: DecodeError.self) {
+                try withBytes([0xFF]) { try PlainDecoder.decode($0, count: count, into: &level) }
+            }
+            #expect(throws: DecodeError.self) {
+                try withBytes([0xFF]) { try BitPackedDecoder.decode($0, count: count, bitWidth: 1, into: &level) }
+            }
         }
     }
 
@@ -139,7 +170,9 @@ struct EncodingPlainTests {
         for size in encodingSizes {
             let raw = (0..<(size * width)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
             var bytes: ContiguousArray<UInt8> = [1]
-            let consumed = try withBytes(raw + [0]) { try PlainDecoder.decodeFixed($0, count: size, width: width, bytes: &bytes) }
+            let consumed = try withBytes(raw + [0]) {
+                try PlainDecoder.decodeFixed($0, count: size, width: width, bytes: &bytes)
+            }
             #expect(consumed == raw.count)
             #expect(Array(bytes) == [1] + raw)
             var encoded = ContiguousArray<UInt8>()
@@ -149,18 +182,24 @@ struct EncodingPlainTests {
                 var picked = ContiguousArray<UInt8>()
                 let selection: [UInt32] = [UInt32(size - 1), 0]
                 raw.withUnsafeBufferPointer { buffer in
-                    selection.withUnsafeBufferPointer { PlainEncoder.encodeFixed(buffer, width: width, rows: $0, into: &picked) }
+                    selection.withUnsafeBufferPointer {
+                        PlainEncoder.encodeFixed(buffer, width: width, rows: $0, into: &picked)
+                    }
                 }
                 #expect(Array(picked) == Array(raw[((size - 1) * width)...]) + Array(raw[..<width]))
             }
             if size > 0 {
                 #expect(throws: DecodeError.self) {
-                    try withBytes(Array(raw.dropLast())) { try PlainDecoder.decodeFixed($0, count: size, width: width, bytes: &bytes) }
+                    try withBytes(Array(raw.dropLast())) {
+                        try PlainDecoder.decodeFixed($0, count: size, width: width, bytes: &bytes)
+                    }
                 }
             }
         }
         var bytes = ContiguousArray<UInt8>()
-        #expect(throws: DecodeError.self) { try withBytes([1]) { try PlainDecoder.decodeFixed($0, count: 1, width: 0, bytes: &bytes) } }
+        #expect(throws: DecodeError.self) {
+            try withBytes([1]) { try PlainDecoder.decodeFixed($0, count: 1, width: 0, bytes: &bytes) }
+        }
     }
 
     private func decodePlain<Value: BitwiseCopyable>(_ bytes: [UInt8], count: Int, as: Value.Type) throws -> [Value] {

@@ -31,7 +31,8 @@ struct EncodingRLEBitPackedTests {
         for groups in [1, 2, 3, 17, 256] {
             let values = (0..<(groups * 8)).map { _ in rng.bits(width) }
             let bytes = Reference.encodeHybrid([.packed(values)], width: width)
-            #expect(firstMismatch(try fastHybrid(bytes, width: width, count: values.count, as: UInt64.self), values) == nil)
+            #expect(
+                firstMismatch(try fastHybrid(bytes, width: width, count: values.count, as: UInt64.self), values) == nil)
         }
     }
 
@@ -52,8 +53,11 @@ struct EncodingRLEBitPackedTests {
             encoder.finish(into: &bytes)
             #expect(encoder.count == 0)
             let expected = values.map(UInt64.init)
-            #expect(firstMismatch(Reference.decodeHybrid(Array(bytes), width: width, count: size) ?? [], expected) == nil)
-            #expect(firstMismatch(try fastHybrid(Array(bytes), width: width, count: size, as: UInt64.self), expected) == nil)
+            #expect(
+                firstMismatch(Reference.decodeHybrid(Array(bytes), width: width, count: size) ?? [], expected) == nil)
+            #expect(
+                firstMismatch(try fastHybrid(Array(bytes), width: width, count: size, as: UInt64.self), expected) == nil
+            )
         }
     }
 
@@ -83,8 +87,9 @@ struct EncodingRLEBitPackedTests {
     func specRunVector() throws {
         // 10 × 4 at width 3 (header 20, value byte 04), then 0...4 bit-packed (padded to 8).
         let bytes: [UInt8] = [0x14, 0x04, 0x03, 0x88, 0x46, 0x00]
-        #expect(try fastHybrid(bytes, width: 3, count: 15, as: Int32.self)
-            == Array(repeating: 4, count: 10) + [0, 1, 2, 3, 4])
+        #expect(
+            try fastHybrid(bytes, width: 3, count: 15, as: Int32.self)
+                == Array(repeating: 4, count: 10) + [0, 1, 2, 3, 4])
         try bytes.withUnsafeBytes { raw in
             var live = try RLEBitPackedDecoder(raw, bitWidth: 3)
             var out = [UInt8](repeating: 0, count: 15)
@@ -102,7 +107,9 @@ struct EncodingRLEBitPackedTests {
 
     @Test("widths outside 0...32 throw", arguments: [-1, 33, 64, 254])
     func badWidth(width: Int) {
-        #expect(throws: DecodeError.self) { try withBytes([0x02, 0x01]) { try RLEBitPackedDecoder($0, bitWidth: width) } }
+        #expect(throws: DecodeError.self) {
+            try withBytes([0x02, 0x01]) { try RLEBitPackedDecoder($0, bitWidth: width) }
+        }
     }
 
     @Test("a width wider than the output type throws")
@@ -134,7 +141,9 @@ struct EncodingRLEBitPackedTests {
             let bytes = Array(full.prefix(cut))
             let reference = Reference.decodeHybrid(bytes, width: width, count: size)
             let fast = try? fastHybrid(bytes, width: width, count: size, as: UInt64.self)
-            #expect(fast.map { firstMismatch($0, reference ?? []) } ?? (reference == nil ? nil : "fast threw") == nil, "cut at \(cut) of \(full.count)")
+            #expect(
+                fast.map { firstMismatch($0, reference ?? []) } ?? (reference == nil ? nil : "fast threw") == nil,
+                "cut at \(cut) of \(full.count)")
             if let fast { #expect(firstMismatch(fast, expected) == nil) } else { throwsCount += 1 }
         }
         // Only cuts inside the padding of a final bit-packed group may succeed.
@@ -178,6 +187,25 @@ struct EncodingRLEBitPackedTests {
                 try RLEBitPackedDecoder.lengthPrefixedRuns($0)
             }
         }
+    }
+
+    @Test("finishLengthPrefixed writes the section a v1 page needs")
+    func lengthPrefixedEncoder() throws {
+        var encoder = RLEBitPackedEncoder(bitWidth: 1)
+        let values: [Bool] = (0..<100).map { $0 % 3 == 0 }
+        let bits = values.map { UInt8($0 ? 1 : 0) }
+        bits.withUnsafeBufferPointer { encoder.append(contentsOf: $0) }
+        var section: ContiguousArray<UInt8> = [0xAA]
+        encoder.finishLengthPrefixed(into: &section)
+        var output = [Bool](repeating: false, count: 100)
+        let consumed = try Array(section.dropFirst()).withUnsafeBytes { raw in
+            let (runs, consumed) = try RLEBitPackedDecoder.lengthPrefixedRuns(raw)
+            var decoder = try RLEBitPackedDecoder(runs, bitWidth: 1)
+            try output.withUnsafeMutableBufferPointer { try decoder.decodeBooleans(count: 100, into: $0.baseAddress!) }
+            return consumed
+        }
+        #expect(consumed == section.count - 1)
+        #expect(output == values)
     }
 
     @Test("bitWidth(forMaxValue:)")

@@ -233,7 +233,8 @@ enum Reference {
     }
 
     /// A reference encoder: any block layout, deltas and widths computed in `valueBits` (32 or 64).
-    static func encodeDelta(_ values: [Int64], valueBits: Int, blockSize: Int = 128, miniblockCount: Int = 4) -> [UInt8] {
+    static func encodeDelta(_ values: [Int64], valueBits: Int, blockSize: Int = 128, miniblockCount: Int = 4) -> [UInt8]
+    {
         let mask: UInt64 = valueBits == 64 ? .max : (1 << UInt64(valueBits)) - 1
         func signed(_ bits: UInt64) -> Int64 {
             valueBits == 64 ? Int64(bitPattern: bits) : Int64(bitPattern: bits << 32) >> 32

@@ -16,7 +16,7 @@ package enum BitPackedDecoder {
         }
         guard count >= 0 else { throw .corrupt("negative value count \(count)") }
         let (bits, overflow) = count.multipliedReportingOverflow(by: bitWidth)
-        let byteCount = overflow ? Int.max : (bits &+ 7) &>> 3
+        let byteCount = overflow ? Int.max : (bits &>> 3) &+ (bits & 7 == 0 ? 0 : 1)
         guard byteCount <= input.count else {
             throw .corrupt("BIT_PACKED data has \(input.count) bytes; \(count) values need \(byteCount)")
         }
@@ -35,7 +35,8 @@ package enum BitPackedDecoder {
             } else {
                 var partial: UInt64 = 0
                 for byteIndex in 0..<8 {
-                    let byte = byteOffset &+ byteIndex < input.count
+                    let byte =
+                        byteOffset &+ byteIndex < input.count
                         ? source.load(fromByteOffset: byteOffset &+ byteIndex, as: UInt8.self) : 0
                     partial = (partial &<< 8) | UInt64(byte)
                 }

@@ -30,6 +30,10 @@ package enum DeltaBinaryPackedDecoder {
     /// - Throws: ``DecodeError/corrupt(_:)`` on a malformed header, a total above `capacity`, a
     ///   miniblock width above 64, or a stream that ends early.
     /// - Complexity: O(total + bytes); each value is one load, shift, mask and add.
+    ///
+    /// Pre-specialized for INT32 and INT64 so callers outside LakeParquet get the fast path too.
+    @_specialize(where Value == Int32)
+    @_specialize(where Value == Int64)
     package static func decode<Value: FixedWidthInteger>(
         _ input: UnsafeRawBufferPointer, capacity: Int, into output: UnsafeMutablePointer<Value>
     ) throws(DecodeError) -> (count: Int, consumed: Int) {

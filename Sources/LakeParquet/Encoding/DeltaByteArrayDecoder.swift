@@ -71,7 +71,8 @@ package enum DeltaByteArrayDecoder {
                     fixedWidth: fixedWidth, base: bytes.count)
                 assemble(
                     prefixes: UnsafeBufferPointer(prefixes), suffixes: UnsafeBufferPointer(suffixes),
-                    suffixData: input.baseAddress.map { $0 + suffixStart }, outputTotal: outputTotal,
+                    suffixData: input.baseAddress.map { $0 + suffixStart },
+                    suffixAvailable: input.count &- suffixStart, outputTotal: outputTotal,
                     endOffsets: endOffsets, bytes: &bytes)
                 return suffixStart &+ suffixTotal
             }
@@ -103,8 +104,8 @@ package enum DeltaByteArrayDecoder {
     /// Builds the values in `bytes` (zero-extended by `outputTotal`, then filled in one pass).
     private static func assemble(
         prefixes: UnsafeBufferPointer<Int32>, suffixes: UnsafeBufferPointer<Int32>,
-        suffixData: UnsafeRawPointer?, outputTotal: Int, endOffsets: UnsafeMutableBufferPointer<Int32>?,
-        bytes: inout ContiguousArray<UInt8>
+        suffixData: UnsafeRawPointer?, suffixAvailable: Int, outputTotal: Int,
+        endOffsets: UnsafeMutableBufferPointer<Int32>?, bytes: inout ContiguousArray<UInt8>
     ) {
         guard outputTotal > 0, let suffixData else {
             // Every value is empty; only the offsets need writing.
@@ -112,9 +113,14 @@ package enum DeltaByteArrayDecoder {
             return
         }
         let base = bytes.count
-        bytes.append(contentsOf: repeatElement(0, count: outputTotal))
+        bytes.append(contentsOf: repeatElement(0, count: outputTotal &+ ByteCopy.slack))
+        defer { bytes.removeLast(ByteCopy.slack) }
         bytes.withUnsafeMutableBufferPointer { buffer in
             guard let output = buffer.baseAddress.map(UnsafeMutableRawPointer.init) else { return }
+            // Values are written as 8-byte words at offsets 0, 8, 16, … from their start, and the next
+            // value reads its prefix back with the same words, so every read is forwarded from one
+            // earlier store. (Byte-exact copies would make the next value's reads straddle two
+            // stores, which stalls store-to-load forwarding on every value.)
             var previousStart = base
             var written = base
             var suffixRead = 0
@@ -122,17 +128,43 @@ package enum DeltaByteArrayDecoder {
                 let start = written
                 let prefix = Int(prefixes[index])
                 let suffix = Int(suffixes[index])
-                // The prefix comes from the previous value, which ends where this one starts.
-                if prefix > 0 {
+                let length = prefix &+ suffix
+                if suffixAvailable &- suffixRead >= suffix &+ 8 {
+                    let previous = UnsafeRawPointer(output + previousStart)
+                    let current = output + start
+                    let suffixBytes = suffixData + suffixRead
+                    var wordOffset = 0
+                    // Words wholly inside the prefix.
+                    while wordOffset &+ 8 <= prefix {
+                        let word = previous.loadUnaligned(fromByteOffset: wordOffset, as: UInt64.self)
+                        current.storeBytes(of: word, toByteOffset: wordOffset, as: UInt64.self)
+                        wordOffset &+= 8
+                    }
+                    if wordOffset < length {
+                        // The word where the prefix ends (0...7 prefix bytes; branch-free, a mask of
+                        // 0 keeps none), then whole suffix words.
+                        let bits = UInt64(truncatingIfNeeded: (prefix &- wordOffset) &* 8)
+                        let head = UInt64(
+                            littleEndian: previous.loadUnaligned(fromByteOffset: wordOffset, as: UInt64.self))
+                        let tail = UInt64(littleEndian: suffixBytes.loadUnaligned(as: UInt64.self))
+                        let word = (head & ((1 &<< bits) &- 1)) | (tail &<< bits)
+                        current.storeBytes(of: word.littleEndian, toByteOffset: wordOffset, as: UInt64.self)
+                        wordOffset &+= 8
+                        while wordOffset < length {
+                            let next = suffixBytes.loadUnaligned(fromByteOffset: wordOffset &- prefix, as: UInt64.self)
+                            current.storeBytes(of: next, toByteOffset: wordOffset, as: UInt64.self)
+                            wordOffset &+= 8
+                        }
+                    }
+                } else {
+                    // Near the end of the input: exact copies (the prefix source ends where this
+                    // value starts, so the regions never overlap).
                     (output + written).copyMemory(from: output + previousStart, byteCount: prefix)
-                    written &+= prefix
+                    (output + (written &+ prefix)).copyMemory(from: suffixData + suffixRead, byteCount: suffix)
                 }
-                if suffix > 0 {
-                    (output + written).copyMemory(from: suffixData + suffixRead, byteCount: suffix)
-                    written &+= suffix
-                    suffixRead &+= suffix
-                }
-                endOffsets?[index] = Int32(truncatingIfNeeded: written)
+                written &+= length
+                suffixRead &+= suffix
+                if let endOffsets { endOffsets[index] = Int32(truncatingIfNeeded: written) }
                 previousStart = start
             }
         }
@@ -140,7 +172,8 @@ package enum DeltaByteArrayDecoder {
 
     @inline(never)
     private static func badPrefix(_ prefix: Int, previous: Int, at index: Int) -> DecodeError {
-        .corrupt("DELTA_BYTE_ARRAY value \(index) has prefix length \(prefix), but the previous value has \(previous) bytes")
+        .corrupt(
+            "DELTA_BYTE_ARRAY value \(index) has prefix length \(prefix), but the previous value has \(previous) bytes")
     }
 
     @inline(never)

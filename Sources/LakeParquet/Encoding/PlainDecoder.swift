@@ -39,7 +39,7 @@ package enum PlainDecoder {
         _ input: UnsafeRawBufferPointer, count: Int, into output: UnsafeMutablePointer<Bool>
     ) throws(DecodeError) -> Int {
         guard count >= 0 else { throw negativeCount(count) }
-        let byteCount = (count &+ 7) &>> 3
+        let byteCount = (count &>> 3) &+ (count & 7 == 0 ? 0 : 1)  // ceil(count / 8), cannot overflow
         guard byteCount <= input.count else { throw short("BOOLEAN", count: count, needed: byteCount, input.count) }
         guard count > 0, let source = input.baseAddress else { return byteCount }
         let destination = UnsafeMutableRawPointer(output)
@@ -68,7 +68,7 @@ package enum PlainDecoder {
     /// - Returns: The number of bytes consumed.
     /// - Throws: ``DecodeError/corrupt(_:)`` when a length prefix or payload runs past `input`;
     ///   ``DecodeError/unsupported(_:)`` when `bytes` would exceed 2 GiB (32-bit offsets).
-    /// - Complexity: O(`count` + payload bytes): one pass over the lengths, one copy pass.
+    /// - Complexity: O(`count` + payload bytes): one pass over the length prefixes, one copy pass.
     package static func decodeByteArrays(
         _ input: UnsafeRawBufferPointer, count: Int,
         offsets: inout ContiguousArray<Int32>, bytes: inout ContiguousArray<UInt8>
@@ -78,43 +78,57 @@ package enum PlainDecoder {
         guard count <= input.count / 4 else { throw short("BYTE_ARRAY", count: count, needed: count &* 4, input.count) }
         guard count > 0, let source = input.baseAddress else { return 0 }
         let end = input.count
-
-        // Pass 1: walk the length prefixes, validate them and total the payload.
-        var position = 0
-        var payloadTotal = 0
-        for _ in 0..<count {
-            guard end &- position >= 4 else { throw truncatedByteArray(at: position) }
-            let length = Int(UInt32(littleEndian: source.loadUnaligned(fromByteOffset: position, as: UInt32.self)))
-            position &+= 4
-            guard length <= end &- position else { throw truncatedByteArray(at: position &- 4, length: length) }
-            position &+= length
-            payloadTotal &+= length
-        }
         let base = bytes.count
-        guard payloadTotal <= Int(Int32.max) &- base else { throw tooManyBytes(base &+ payloadTotal) }
-
-        // Pass 2: offsets, then payloads into the zero-extended byte buffer.
         let offsetStart = offsets.count
         offsets.append(contentsOf: repeatElement(0, count: count))
-        bytes.append(contentsOf: repeatElement(0, count: payloadTotal))
-        offsets.withUnsafeMutableBufferPointer { offsetBuffer in
-            bytes.withUnsafeMutableBufferPointer { byteBuffer in
-                guard let offsetBase = offsetBuffer.baseAddress, let byteBase = byteBuffer.baseAddress else { return }
-                let offsetOut = offsetBase + offsetStart
-                let byteOut = UnsafeMutableRawPointer(byteBase)
-                var read = 0
+        do {
+            // Pass 1 walks the length prefixes (a serial chain: each position depends on the
+            // previous length), validates them and writes the end offsets.
+            let position = try offsets.withUnsafeMutableBufferPointer { (buffer) throws(DecodeError) -> Int in
+                guard let offsetOut = buffer.baseAddress.map({ $0 + offsetStart }) else { return 0 }
+                var position = 0
                 var written = base
                 for index in 0..<count {
-                    let length = Int(UInt32(littleEndian: source.loadUnaligned(fromByteOffset: read, as: UInt32.self)))
-                    read &+= 4
-                    byteOut.advanced(by: written).copyMemory(from: source + read, byteCount: length)
-                    read &+= length
+                    guard end &- position >= 4 else { throw truncatedByteArray(at: position) }
+                    let length = Int(
+                        UInt32(littleEndian: source.loadUnaligned(fromByteOffset: position, as: UInt32.self)))
+                    position &+= 4
+                    guard length <= end &- position else { throw truncatedByteArray(at: position &- 4, length: length) }
+                    position &+= length
                     written &+= length
                     offsetOut[index] = Int32(truncatingIfNeeded: written)
                 }
+                guard written <= Int(Int32.max) else { throw tooManyBytes(written) }
+                return position
             }
+            // Pass 2 copies the payloads. Value i starts at 4 * (i + 1) + (its start offset - base) in
+            // the input, so the copies do not depend on each other.
+            let payloadTotal = position &- 4 &* count
+            bytes.append(contentsOf: repeatElement(0, count: payloadTotal &+ ByteCopy.slack))
+            offsets.withUnsafeBufferPointer { offsetBuffer in
+                bytes.withUnsafeMutableBufferPointer { byteBuffer in
+                    guard let offsetBase = offsetBuffer.baseAddress, let byteBase = byteBuffer.baseAddress else {
+                        return
+                    }
+                    let ends = offsetBase + offsetStart
+                    let byteOut = UnsafeMutableRawPointer(byteBase)
+                    var valueStart = base
+                    for index in 0..<count {
+                        let valueEnd = Int(ends[index])
+                        let read = 4 &* (index &+ 1) &+ (valueStart &- base)
+                        ByteCopy.copy(
+                            to: byteOut + valueStart, from: source + read, count: valueEnd &- valueStart,
+                            sourceAvailable: end &- read)
+                        valueStart = valueEnd
+                    }
+                }
+            }
+            bytes.removeLast(ByteCopy.slack)
+            return position
+        } catch {
+            offsets.removeLast(offsets.count &- offsetStart)
+            throw error
         }
-        return position
     }
 
     /// Decodes `count` FIXED_LEN_BYTE_ARRAY values of `width` bytes (also INT96 with width 12),

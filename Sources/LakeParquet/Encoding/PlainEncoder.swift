@@ -88,7 +88,9 @@ package enum PlainEncoder {
     ) {
         precondition(width > 0, "fixed-length byte array width must be positive")
         if let range = rows.contiguousRows {
-            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[(range.lowerBound &* width)..<(range.upperBound &* width)]))
+            output.append(
+                contentsOf: UnsafeBufferPointer(
+                    rebasing: bytes[(range.lowerBound &* width)..<(range.upperBound &* width)]))
             return
         }
         output.reserveCapacity(output.count &+ rows.rowCount &* width)

@@ -62,6 +62,14 @@ package struct RLEBitPackedDecoder {
     /// - Throws: ``DecodeError/corrupt(_:)`` when the runs end before `count` values, a run is
     ///   malformed, an RLE value does not fit the bit width, or the bit width exceeds `Value`'s.
     /// - Complexity: O(`count`); about one load, shift, mask and store per bit-packed value.
+    ///
+    /// Pre-specialized for the usual level and index types, so callers outside LakeParquet (tests,
+    /// benchmarks) do not run the unspecialized generic code; callers inside are specialized anyway.
+    @_specialize(where Value == UInt8)
+    @_specialize(where Value == Int16)
+    @_specialize(where Value == UInt16)
+    @_specialize(where Value == Int32)
+    @_specialize(where Value == UInt32)
     package mutating func decode<Value: FixedWidthInteger>(
         count: Int, into output: UnsafeMutablePointer<Value>
     ) throws(DecodeError) {

@@ -45,10 +45,23 @@ package struct RLEBitPackedEncoder {
         values.removeAll(keepingCapacity: true)
     }
 
+    /// Appends a `u32 LE` byte length and then the runs (v1 data-page level sections and
+    /// RLE-encoded BOOLEAN values), and empties the encoder for reuse.
+    package mutating func finishLengthPrefixed(into output: inout ContiguousArray<UInt8>) {
+        let lengthOffset = output.count
+        output.append(contentsOf: [0, 0, 0, 0])
+        finish(into: &output)
+        let length = UInt32(truncatingIfNeeded: output.count &- lengthOffset &- 4)
+        for byteIndex in 0..<4 {
+            output[lengthOffset &+ byteIndex] = UInt8(truncatingIfNeeded: length &>> UInt32(byteIndex &* 8))
+        }
+    }
+
     /// Encodes `values` (each fitting `bitWidth`) as hybrid runs appended to `output`.
     ///
     /// - Complexity: O(`values.count`).
-    static func encode(_ values: UnsafeBufferPointer<UInt32>, bitWidth: Int, into output: inout ContiguousArray<UInt8>) {
+    static func encode(_ values: UnsafeBufferPointer<UInt32>, bitWidth: Int, into output: inout ContiguousArray<UInt8>)
+    {
         let count = values.count
         var literalStart = 0
         var index = 0
