@@ -86,5 +86,12 @@ let package = Package(
             dependencies: ["LakeEngine", "LakeParquet", "LakeColumnar", "LakeTestSupport"],
             swiftSettings: swiftSettings
         ),
+
+        // Benchmark driver for Tools/bench/parquet_bench.py: times whole-file Parquet read and write.
+        .executableTarget(
+            name: "lake-parquet-bench",
+            dependencies: ["LakeParquet", "LakeColumnar"],
+            path: "Tools/Benchmarks/ParquetBench"
+        ),
     ]
 )
