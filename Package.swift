@@ -43,6 +43,12 @@ let package = Package(
             dependencies: ["LakeColumnar", "LakeIO", "LakeCompression"],
             swiftSettings: swiftSettings
         ),
+        // Delta Lake: the JSON log codec, actions, log replay into snapshots, checkpoints, table scans.
+        .target(
+            name: "LakeDelta",
+            dependencies: ["LakeColumnar", "LakeIO", "LakeParquet"],
+            swiftSettings: swiftSettings
+        ),
         // The façade the CLI calls: file inspection, row output formats.
         .target(
             name: "LakeEngine",
@@ -62,7 +68,7 @@ let package = Package(
         // Tests: shared helpers plus one target per module.
         .target(
             name: "LakeTestSupport",
-            dependencies: ["LakeColumnar"],
+            dependencies: ["LakeColumnar", "LakeDelta"],
             path: "Tests/LakeTestSupport",
             swiftSettings: swiftSettings
         ),
@@ -79,6 +85,11 @@ let package = Package(
         .testTarget(
             name: "LakeParquetTests",
             dependencies: ["LakeParquet", "LakeColumnar", "LakeIO", "LakeTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LakeDeltaTests",
+            dependencies: ["LakeDelta", "LakeParquet", "LakeColumnar", "LakeIO", "LakeTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
