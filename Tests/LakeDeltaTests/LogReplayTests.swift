@@ -215,6 +215,28 @@ struct LogReplayTests {
         #expect(try log.snapshot(asOf: 400_000).version == 4)
     }
 
+    @Test("an unreadable checkpoint falls back to an older start; incomplete multi-part checkpoints are ignored")
+    func checkpointFallback() throws {
+        let fixture = try TableFixture()
+        try Self.threeVersions(fixture)
+        try fixture.writeLog(TableFixture.fileName(1, "checkpoint.parquet"), "not parquet")
+        try fixture.writeLog(TableFixture.fileName(2, "checkpoint.0000000001.0000000002.parquet"), "part 1 of 2")
+        try fixture.writeLog("_last_checkpoint", #"{"version":2,"size":3,"parts":2}"#)
+        let listing = try DeltaLog(tableRoot: fixture.root).listing()
+        #expect(listing.checkpoints.map(\.version) == [1])
+        let snapshot = try Snapshot.load(table: fixture.root)
+        #expect(snapshot.files.map(\.path) == ["b", "c"])
+        #expect(snapshot.checkpointVersion == nil)
+        // Without commit 0 the broken checkpoint is the only way in: its error is reported.
+        try FileManager.default.removeItem(atPath: fixture.logPath + "/" + TableFixture.fileName(0))
+        #expect {
+            try Snapshot.load(table: fixture.root)
+        } throws: { error in
+            guard case DeltaError.parquet(let parquet) = error else { return false }
+            return "\(parquet)".contains("checkpoint.parquet")
+        }
+    }
+
     @Test("classifies log file names")
     func fileNames() {
         #expect(LogFileName("00000000000000000010.json")?.kind == .commit)

@@ -2,10 +2,11 @@
 ///
 /// Replay (SPEC.md §6.1, `../shared/briefs/delta.md` §4):
 /// ```
-///   list _delta_log ─► commits 0 … target (must be contiguous)
+///   list _delta_log ─► newest complete checkpoint ≤ target ─► commits checkpoint+1 … target
+///                      (classic, multi-part, V2 + sidecars)    (must be contiguous)
 ///        └──────────── LogReplay: protocol, metaData, live files, tombstones, txns ──► checks ──► Snapshot
 /// ```
-/// Checkpoints are not read yet: replay starts at version 0.
+/// If a checkpoint cannot be read, the next older one is tried, then the commits from version 0.
 public struct DeltaLog: Sendable {
     /// The table root directory (no trailing slash).
     public let tableRoot: String
@@ -101,7 +102,23 @@ public struct DeltaLog: Sendable {
     private func replayLog(to version: Int64, listing: LogListing, into replay: inout LogReplay) throws(DeltaError)
         -> Int64?
     {
+        var firstFailure: DeltaError?
+        for checkpoint in listing.checkpoints.reversed() where checkpoint.version <= version {
+            // Commits after the checkpoint must be there whichever checkpoint is used.
+            try checkContiguous(from: checkpoint.version + 1, to: version, listing: listing)
+            var attempt = LogReplay()
+            do throws(DeltaError) {
+                try CheckpointReader.read(checkpoint, logPath: listing.logPath, into: &attempt)
+            } catch {
+                if firstFailure == nil { firstFailure = error }
+                continue
+            }
+            try applyCommits(from: checkpoint.version + 1, to: version, listing: listing, into: &attempt)
+            replay = attempt
+            return checkpoint.version
+        }
         guard listing.commit(0) != nil else {
+            if let firstFailure { throw firstFailure }
             let oldest = listing.commits.first?.version ?? 0
             throw .versionNotFound(
                 table: tableRoot, version: version,
