@@ -43,10 +43,12 @@ let package = Package(
             dependencies: ["LakeColumnar", "LakeIO", "LakeCompression"],
             swiftSettings: swiftSettings
         ),
-        // The façade the CLI calls: file inspection, row output formats.
+        // Getting data in: readers of text formats, schema inference, coercion, the sample-data generator.
+        .target(name: "LakeIngest", dependencies: ["LakeColumnar"], swiftSettings: swiftSettings),
+        // The façade the CLI calls: file inspection, row output formats, the demo.
         .target(
             name: "LakeEngine",
-            dependencies: ["LakeColumnar", "LakeIO", "LakeParquet"],
+            dependencies: ["LakeColumnar", "LakeIO", "LakeParquet", "LakeIngest"],
             swiftSettings: swiftSettings
         ),
         // The command line. Thin: parse arguments, call LakeEngine, print, map errors to exit codes.
@@ -79,6 +81,11 @@ let package = Package(
         .testTarget(
             name: "LakeParquetTests",
             dependencies: ["LakeParquet", "LakeColumnar", "LakeIO", "LakeTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LakeIngestTests",
+            dependencies: ["LakeIngest", "LakeColumnar"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
