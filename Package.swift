@@ -43,6 +43,8 @@ let package = Package(
             dependencies: ["LakeColumnar", "LakeIO", "LakeCompression"],
             swiftSettings: swiftSettings
         ),
+        // SQL text to statements: lexer, parser, AST (binder and logical plan come with the query engine).
+        .target(name: "LakeSQL", dependencies: ["LakeColumnar"], swiftSettings: swiftSettings),
         // Getting data in: readers of text formats, schema inference, coercion, the sample-data generator.
         .target(name: "LakeIngest", dependencies: ["LakeColumnar"], swiftSettings: swiftSettings),
         // The façade the CLI calls: file inspection, row output formats, the demo.
@@ -81,6 +83,11 @@ let package = Package(
         .testTarget(
             name: "LakeParquetTests",
             dependencies: ["LakeParquet", "LakeColumnar", "LakeIO", "LakeTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LakeSQLTests",
+            dependencies: ["LakeSQL"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
