@@ -43,6 +43,7 @@ let package = Package(
             dependencies: ["LakeColumnar", "LakeIO", "LakeCompression"],
             swiftSettings: swiftSettings
         ),
+<<<<<<< HEAD
         // Delta Lake: the JSON log codec, actions, log replay into snapshots, checkpoints, table scans.
         .target(
             name: "LakeDelta",
@@ -50,9 +51,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // The façade the CLI calls: file inspection, row output formats.
+=======
+        // SQL text to statements: lexer, parser, AST (binder and logical plan come with the query engine).
+        .target(name: "LakeSQL", dependencies: ["LakeColumnar"], swiftSettings: swiftSettings),
+        // Getting data in: readers of text formats, schema inference, coercion, the sample-data generator.
+        .target(name: "LakeIngest", dependencies: ["LakeColumnar"], swiftSettings: swiftSettings),
+        // The façade the CLI calls: file inspection, row output formats, the demo.
+>>>>>>> main
         .target(
             name: "LakeEngine",
-            dependencies: ["LakeColumnar", "LakeIO", "LakeParquet"],
+            dependencies: ["LakeColumnar", "LakeIO", "LakeParquet", "LakeIngest"],
             swiftSettings: swiftSettings
         ),
         // The command line. Thin: parse arguments, call LakeEngine, print, map errors to exit codes.
@@ -88,8 +96,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+<<<<<<< HEAD
             name: "LakeDeltaTests",
             dependencies: ["LakeDelta", "LakeParquet", "LakeColumnar", "LakeIO", "LakeTestSupport"],
+=======
+            name: "LakeSQLTests",
+            dependencies: ["LakeSQL"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LakeIngestTests",
+            dependencies: ["LakeIngest", "LakeColumnar"],
+>>>>>>> main
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -4,6 +4,23 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
+# The shared material (conformance corpus, bench) sits beside the repository. A clone made elsewhere
+# (e.g. a fresh clone in a temp dir) finds it beside the repository it was cloned from.
+if [ -z "${LAKE_SHARED:-}" ]; then
+  if [ -d "$root/../shared/conformance" ]; then
+    LAKE_SHARED=$(cd "$root/../shared" && pwd)
+  else
+    origin=$(git -C "$root" remote get-url origin 2>/dev/null || true)
+    if [ -n "$origin" ] && [ -d "$origin/../shared/conformance" ]; then LAKE_SHARED=$(cd "$origin/../shared" && pwd); fi
+  fi
+fi
+if [ -z "${LAKE_SHARED:-}" ]; then
+  echo "error: the shared material (../shared/conformance) was not found beside $root" >&2
+  echo "help: set LAKE_SHARED to the directory that holds conformance/ and bench/" >&2
+  exit 1
+fi
+export LAKE_SHARED
+echo "== shared material: $LAKE_SHARED"
 bash Tools/setup.sh --venv
 echo "== build (debug, warnings as errors)"
 swift build -Xswiftc -warnings-as-errors

@@ -1,4 +1,5 @@
 import LakeColumnar
+import LakeTestSupport
 import Testing
 
 @testable import LakeParquet
@@ -34,7 +35,7 @@ private func referenceIndices(_ batches: [Column]) -> (indices: [UInt32], entrie
 }
 
 /// `count` random values of `type` drawn from about `distinct` different ones.
-private func randomColumn(_ type: DataType, count: Int, distinct: Int, using rng: inout ShreddingTestRandom) -> Column {
+private func randomColumn(_ type: DataType, count: Int, distinct: Int, using rng: inout TestRandom) -> Column {
     let pool = max(distinct, 1)
     let picks = (0..<count).map { _ in Int.random(in: 0..<pool, using: &rng) }
     func values<T>(_ make: (Int) -> T) -> PrimitiveColumn<T> {
@@ -80,7 +81,7 @@ struct DictionaryBuilderTests {
         "indices map back to the values, entries in first-seen order",
         arguments: types, [0, 1, 63, 64, 65, 2048, 2049])
     func roundTrip(type: DataType, count: Int) throws {
-        var rng = ShreddingTestRandom(state: UInt64(count) &+ UInt64(type.description.utf8.count) &* 1000)
+        var rng = TestRandom(state: UInt64(count) &+ UInt64(type.description.utf8.count) &* 1000)
         for distinct in [3, 1000, 100_000] {
             var builder = try #require(DictionaryBuilder(dataType: type, maxDictionaryBytes: 64 << 20))
             var indices = ContiguousArray<UInt32>()
@@ -159,7 +160,7 @@ struct DictionaryBuilderTests {
 
     @Test("the limit is hit exactly where the reference says", arguments: [DataType.int32, .string])
     func limitPoint(type: DataType) throws {
-        var rng = ShreddingTestRandom(state: 99)
+        var rng = TestRandom(state: 99)
         let limit = 4096
         var builder = try #require(DictionaryBuilder(dataType: type, maxDictionaryBytes: limit))
         var indices = ContiguousArray<UInt32>()
@@ -201,7 +202,7 @@ struct DictionaryBuilderTests {
     /// Release-build timing; run with `LAKE_BENCH=1 swift test -c release --filter speed`.
     @Test("speed (only with LAKE_BENCH=1)", .enabled(if: WriterBenchmarkTiming.benchmarksEnabled))
     func speed() throws {
-        var rng = ShreddingTestRandom(state: 7)
+        var rng = TestRandom(state: 7)
         let count = 1_000_000
         let ints = Column.int64(
             PrimitiveColumn(

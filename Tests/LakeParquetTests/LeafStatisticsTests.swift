@@ -1,4 +1,5 @@
 import LakeColumnar
+import LakeTestSupport
 import Testing
 
 @testable import LakeParquet
@@ -6,7 +7,7 @@ import Testing
 /// Statistics of `values` (dense) in one batch.
 private func statistics(_ type: DataType, _ values: [ScalarValue], nullCount: Int = 0) -> LeafStatistics {
     var accumulator = LeafStatisticsAccumulator(dataType: type)
-    accumulator.append(ShreddingTestSupport.column(type, values), nullCount: nullCount)
+    accumulator.append(ColumnFixtures.column(type, values), nullCount: nullCount)
     return widened(accumulator.statistics)
 }
 
@@ -63,7 +64,7 @@ private func referenceBytes(_ value: ScalarValue, _ type: DataType) -> [UInt8] {
 }
 
 /// Random non-null values of `type`, floats including NaN, ±0 and ±infinity.
-private func randomValues(_ type: DataType, count: Int, using rng: inout ShreddingTestRandom) -> [ScalarValue] {
+private func randomValues(_ type: DataType, count: Int, using rng: inout TestRandom) -> [ScalarValue] {
     (0..<count).map { _ in
         switch type {
         case .boolean: return .boolean(Int.random(in: 0..<8, using: &rng) == 0)
@@ -103,7 +104,7 @@ struct LeafStatisticsTests {
         "match a scalar reference, in one batch and merged from several",
         arguments: types, [0, 1, 63, 64, 65, 2048, 2049])
     func matchesReference(type: DataType, count: Int) throws {
-        var rng = ShreddingTestRandom(state: UInt64(count) &* 31 &+ UInt64(type.description.utf8.count))
+        var rng = TestRandom(state: UInt64(count) &* 31 &+ UInt64(type.description.utf8.count))
         let values = randomValues(type, count: count, using: &rng)
         let nullCount = count / 3
 
@@ -132,7 +133,7 @@ struct LeafStatisticsTests {
         while start < count || batch == 0 {
             let end = min(count, start + [1, 7, 64, 500][batch % 4])
             let part = Array(values[start..<end])
-            let column = ShreddingTestSupport.column(type, part)
+            let column = ColumnFixtures.column(type, part)
             let nulls = batch == 0 ? nullCount : 0
             appended.append(column, nullCount: nulls)
             var single = LeafStatisticsAccumulator(dataType: type)
@@ -260,7 +261,7 @@ struct LeafStatisticsSpeedTests {
     /// Release-build timing; run with `LAKE_BENCH=1 swift test -c release --filter speed`.
     @Test("speed (only with LAKE_BENCH=1)", .enabled(if: WriterBenchmarkTiming.benchmarksEnabled))
     func speed() {
-        var rng = ShreddingTestRandom(state: 3)
+        var rng = TestRandom(state: 3)
         let count = 1_000_000
         let columns: [(String, Column)] = [
             (

@@ -1,4 +1,5 @@
 import LakeColumnar
+import LakeTestSupport
 import Testing
 
 @testable import LakeParquet
@@ -21,7 +22,7 @@ private func expectLeaf(
 /// Shreds `rows` of one top-level field.
 private func shredOne(_ field: Field, _ rows: [ScalarValue], junk: Bool = false) -> [ShreddedLeaf] {
     let schema = Support.parquetSchema([field])
-    let column = Support.column(
+    let column = ColumnFixtures.column(
         field.type, rows, junk: junk ? { _ in .integer(99) } : nil,
         junkElements: junk ? { _ in [.integer(7), .integer(8)] } : nil)
     return shred([column], schema: schema)
@@ -55,10 +56,10 @@ struct ShreddingTests {
         let name = { (languages: [ScalarValue], url: String?) in
             ScalarValue.struct([.list(languages), url.map { .string($0) } ?? .null])
         }
-        let docId = Support.column(.int64, [.integer(10), .integer(20)])
-        let links = Support.column(
+        let docId = ColumnFixtures.column(.int64, [.integer(10), .integer(20)])
+        let links = ColumnFixtures.column(
             fields[1].type, [.struct([ints([]), ints([20, 40, 60])]), .struct([ints([10, 30]), ints([80])])])
-        let names = Support.column(
+        let names = ColumnFixtures.column(
             fields[2].type,
             [
                 .list([
@@ -180,7 +181,7 @@ struct ShreddingTests {
 
     @Test("flat optional columns match a scalar reference", arguments: rowCounts)
     func flatOptional(rowCount: Int) throws {
-        var rng = ShreddingTestRandom(state: UInt64(rowCount))
+        var rng = TestRandom(state: UInt64(rowCount))
         for nullEvery in [0, 1, 2, 3, 64] {
             let ints: [Int32?] = (0..<rowCount).map { row in
                 nullEvery > 0 && (row % nullEvery == 0 || Int.random(in: 0..<5, using: &rng) == 0)
@@ -220,7 +221,7 @@ struct ShreddingTests {
             [.decimal(-(Int128(1) << 100), scale: 1), .decimal(7, scale: 1), .null],
             [.binary([0xFF, 0]), .binary([]), .null], [.timestampNTZ(-1), .null, .timestampNTZ(1 << 40)],
         ]
-        let columns = zip(fields, rows).map { Support.column($0.type, $1) }
+        let columns = zip(fields, rows).map { ColumnFixtures.column($0.type, $1) }
         let leaves = shred(columns, schema: Support.parquetSchema(fields))
         try #require(leaves.count == fields.count)
         for (index, leaf) in leaves.enumerated() {
@@ -234,7 +235,7 @@ struct ShreddingTests {
         let field = Field("s", .struct([Field("a", .int32, isNullable: false)]))
         let schema = Support.parquetSchema([field])
         // Row 1 is a null struct whose required child holds a null: fine.
-        let fine = Support.column(field.type, [.struct([.integer(1)]), .null], junk: { _ in .null })
+        let fine = ColumnFixtures.column(field.type, [.struct([.integer(1)]), .null], junk: { _ in .null })
         #expect(firstNullInRequiredNode([fine], schema: schema) == nil)
         let childWithNull = Column.int32(PrimitiveColumn(values: [1, 0], validity: ValidityBitmap([true, false])))
         let bad = Column.struct(
@@ -259,17 +260,17 @@ struct ShreddingTests {
 struct ShreddingRoundTripTests {
     @Test("shred then unshred gives back every row", arguments: 0..<40)
     func roundTrip(seed: Int) throws {
-        var rng = ShreddingTestRandom(state: UInt64(seed) &* 0x1234_5678_9ABC)
-        let fields = (0..<3).map { Support.randomField(name: "c\($0)", depth: 3, using: &rng) }
+        var rng = TestRandom(state: UInt64(seed) &* 0x1234_5678_9ABC)
+        let fields = (0..<3).map { ColumnFixtures.randomField(name: "c\($0)", depth: 3, using: &rng) }
         let rowCount = [0, 1, 5, 63, 64, 65, 200][seed % 7]
-        let rows = (0..<rowCount).map { _ in fields.map { Support.randomValue($0, using: &rng) } }
+        let rows = (0..<rowCount).map { _ in fields.map { ColumnFixtures.randomValue($0, using: &rng) } }
         let schema = Support.parquetSchema(fields)
         // Junk under null struct/list rows, drawn from a separate stream so it is arbitrary.
-        var junkRng = ShreddingTestRandom(state: UInt64(seed))
+        var junkRng = TestRandom(state: UInt64(seed))
         let columns = fields.indices.map { index in
-            Support.column(
+            ColumnFixtures.column(
                 fields[index].type, rows.map { $0[index] },
-                junk: { Support.randomValue(Field($0.name, $0.type, isNullable: true), using: &junkRng) })
+                junk: { ColumnFixtures.randomValue(Field($0.name, $0.type, isNullable: true), using: &junkRng) })
         }
         for (index, column) in columns.enumerated() {
             #expect((0..<rowCount).map { column.scalar(at: $0) } == rows.map { $0[index] }, "column builder")
@@ -311,7 +312,7 @@ struct ShreddingSpeedTests {
     /// Release-build timing; run with `LAKE_BENCH=1 swift test -c release --filter speed`.
     @Test("speed (only with LAKE_BENCH=1)", .enabled(if: WriterBenchmarkTiming.benchmarksEnabled))
     func speed() {
-        var rng = ShreddingTestRandom(state: 5)
+        var rng = TestRandom(state: 5)
         let count = 1_000_000
         let validity = ValidityBitmap((0..<count).map { _ in Bool.random(using: &rng) })
         let ints = Column.int64(
@@ -326,7 +327,7 @@ struct ShreddingSpeedTests {
         let listRows: [ScalarValue] = (0..<100_000).map { row in
             row % 10 == 0 ? .null : .list((0..<(row % 7)).map { .integer(Int64($0)) })
         }
-        let lists = ShreddingTestSupport.column(listField.type, listRows)
+        let lists = ColumnFixtures.column(listField.type, listRows)
         let listSchema = ShreddingTestSupport.parquetSchema([listField])
         var slots = 0
         let listTime = WriterBenchmarkTiming.bestNanoseconds {

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Where tests find checked-in fixtures and the shared conformance corpus.
 ///
 /// Paths are derived from this file's location (`#filePath`), not from bundle resources, so they
@@ -15,6 +19,14 @@ package enum TestPaths {
     /// `Fixtures/` in this repository.
     package static var fixtures: String { packageRoot + "/Fixtures" }
 
-    /// `../shared/conformance`, the read-only corpus beside the repository (also present in CI).
-    package static var conformance: String { packageRoot + "/../shared/conformance" }
+    /// `shared/`, the read-only material beside the repository (also present in CI): `$LAKE_SHARED`
+    /// when set (Tools/test.sh sets it for clones made away from the original checkout), else
+    /// `../shared` next to the package root.
+    package static let shared: String = {
+        if let value = getenv("LAKE_SHARED"), value.pointee != 0 { return String(cString: value) }
+        return packageRoot + "/../shared"
+    }()
+
+    /// `shared/conformance`, the corpus of files and tables other engines wrote.
+    package static var conformance: String { shared + "/conformance" }
 }
