@@ -43,21 +43,17 @@ let package = Package(
             dependencies: ["LakeColumnar", "LakeIO", "LakeCompression"],
             swiftSettings: swiftSettings
         ),
-<<<<<<< HEAD
         // Delta Lake: the JSON log codec, actions, log replay into snapshots, checkpoints, table scans.
         .target(
             name: "LakeDelta",
             dependencies: ["LakeColumnar", "LakeIO", "LakeParquet"],
             swiftSettings: swiftSettings
         ),
-        // The façade the CLI calls: file inspection, row output formats.
-=======
         // SQL text to statements: lexer, parser, AST (binder and logical plan come with the query engine).
         .target(name: "LakeSQL", dependencies: ["LakeColumnar"], swiftSettings: swiftSettings),
         // Getting data in: readers of text formats, schema inference, coercion, the sample-data generator.
         .target(name: "LakeIngest", dependencies: ["LakeColumnar"], swiftSettings: swiftSettings),
         // The façade the CLI calls: file inspection, row output formats, the demo.
->>>>>>> main
         .target(
             name: "LakeEngine",
             dependencies: ["LakeColumnar", "LakeIO", "LakeParquet", "LakeIngest"],
@@ -96,10 +92,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-<<<<<<< HEAD
             name: "LakeDeltaTests",
             dependencies: ["LakeDelta", "LakeParquet", "LakeColumnar", "LakeIO", "LakeTestSupport"],
-=======
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "LakeSQLTests",
             dependencies: ["LakeSQL"],
             swiftSettings: swiftSettings
@@ -107,7 +104,6 @@ let package = Package(
         .testTarget(
             name: "LakeIngestTests",
             dependencies: ["LakeIngest", "LakeColumnar"],
->>>>>>> main
             swiftSettings: swiftSettings
         ),
         .testTarget(
