@@ -35,6 +35,19 @@ public enum DeltaError: LakeError, Equatable {
     case missingDataFile(table: String, path: String, version: Int64)
     /// The caller asked for something the table does not have (a column, a version range).
     case invalidRequest(table: String, reason: String)
+    /// A concurrent commit made ours invalid (SPEC.md §7.3): `kind` names Delta's conflict
+    /// class (`ConcurrentAppend`, `ConcurrentDeleteRead`, `ConcurrentDeleteDelete`,
+    /// `MetadataChanged`, `ProtocolChanged`, `ConcurrentTransaction`), `version` the winning commit.
+    case conflict(table: String, version: Int64, kind: String, detail: String)
+    /// Other writers kept winning the race for the next version.
+    case commitRetriesExhausted(table: String, attempts: Int, lastVersion: Int64)
+    /// lake does not write to this table (a writer version or feature it does not implement).
+    case unsupportedWriter(table: String, reason: String)
+    /// The table already exists where a new one was to be created.
+    case tableExists(path: String)
+    /// The commit file of `version` was created, but making it durable failed: the commit may
+    /// or may not survive a crash. Its data files are kept.
+    case commitUnconfirmed(table: String, version: Int64, reason: String)
     /// A data or checkpoint file could not be read as Parquet.
     case parquet(ParquetError)
     /// A file could not be opened, listed or read.
@@ -66,6 +79,17 @@ public enum DeltaError: LakeError, Equatable {
         case .missingDataFile(let table, let path, let version):
             "data file \(path) of version \(version) of \(table) is missing"
         case .invalidRequest(let table, let reason): "\(table): \(reason)"
+        case .conflict(let table, let version, let kind, let detail):
+            "commit to \(table) conflicts with version \(version), committed concurrently (\(kind)): \(detail); "
+                + "nothing was committed"
+        case .commitRetriesExhausted(let table, let attempts, let lastVersion):
+            "gave up committing to \(table) after \(attempts) attempts: other writers took every version up to "
+                + "\(lastVersion); nothing was committed"
+        case .unsupportedWriter(let table, let reason): "lake does not write to \(table): \(reason)"
+        case .tableExists(let path): "a table already exists at \(path)"
+        case .commitUnconfirmed(let table, let version, let reason):
+            "version \(version) of \(table) was written but could not be made durable (\(reason)); "
+                + "it is visible now but may not survive a crash"
         case .parquet(let error): error.description
         case .storage(let error): error.description
         }
@@ -85,6 +109,11 @@ public enum DeltaError: LakeError, Equatable {
         case .missingDataFile:
             "Vacuum deletes the files of old versions; read a newer version, or restore the file from a backup."
         case .invalidRequest: nil
+        case .conflict: "Run the command again: it will start from the table's new version."
+        case .commitRetriesExhausted: "The table is very busy; run the command again."
+        case .unsupportedWriter: "Write to this table with the engine that created it; SPEC.md §7 lists what lake writes."
+        case .tableExists: "Choose another name, or append to the existing table."
+        case .commitUnconfirmed: "Check the disk; run `lake history` to see whether the version is there."
         case .parquet(let error): error.help
         case .storage(let error): error.help
         }

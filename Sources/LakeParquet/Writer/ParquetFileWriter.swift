@@ -117,6 +117,18 @@ public final class ParquetFileWriter {
         pendingRows += batch.rowCount
     }
 
+    /// Bytes written to the file so far (header and finished row groups).
+    public var bytesWritten: Int { file.position }
+
+    /// An estimate of the plain-encoded size of the rows buffered for the next row group.
+    public var bufferedBytes: Int { pendingBytes }
+
+    /// Writes the buffered rows now as a row group (to bound memory when many files are open).
+    public func flush() async throws(ParquetError) {
+        guard !closed else { throw .invalidInput(path: path, reason: "the writer is already closed") }
+        try await flushRowGroup()
+    }
+
     /// Encodes and writes the buffered rows as one row group.
     private func flushRowGroup() async throws(ParquetError) {
         guard pendingRows > 0 else { return }
@@ -196,6 +208,7 @@ public final class ParquetFileWriter {
         }
         do throws(StorageError) {
             try file.write(ParquetFooter.encode(metadata))
+            if options.syncOnClose { try file.sync() }
             try file.close()
         } catch {
             throw .storage(error)

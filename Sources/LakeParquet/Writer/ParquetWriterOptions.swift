@@ -22,6 +22,9 @@ public struct ParquetWriterOptions: Sendable {
     public var keyValueMetadata: [(key: String, value: String)] = []
     /// Threads used to encode and compress the columns of a row group in parallel.
     public var threads: Int = 1
+    /// Whether ``ParquetFileWriter/close()`` forces the file to stable storage (`fsync`) before
+    /// returning: table writers need it so a commit never names a file a crash could lose.
+    public var syncOnClose: Bool = false
     /// The writer name in the footer's `created_by`.
     public var createdBy: String = "lake version 0.1.0"
 

@@ -1,0 +1,206 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+import LakeColumnar
+import LakeIO
+
+/// The operation a commit records in its `commitInfo` (what `lake history` shows).
+public struct CommitOperation: Sendable {
+    /// Delta's operation name: `CREATE TABLE`, `WRITE`, `OPTIMIZE`, `RESTORE`, …
+    public var name: String
+    /// `operationParameters`, as strings (Delta's convention).
+    public var parameters: [String: String]
+    /// `operationMetrics`.
+    public var metrics: [(String, JSONValue)]
+
+    /// An operation.
+    public init(name: String, parameters: [String: String] = [:], metrics: [(String, JSONValue)] = []) {
+        self.name = name
+        self.parameters = parameters
+        self.metrics = metrics
+    }
+}
+
+/// The outcome of a successful commit.
+public struct CommitResult: Sendable, Equatable {
+    /// The version the commit created.
+    public var version: Int64
+    /// How many versions other writers took first (0 when the first attempt won).
+    public var retries: Int
+}
+
+/// One atomic, optimistic commit to a Delta table (SPEC.md §7.3).
+///
+/// The commit file `_delta_log/<version>.json` is created only if absent: the actions go to a
+/// temporary file in `_delta_log`, which is fsynced and then hard-linked (`link(2)`) to the
+/// version's name, and the directory is fsynced. Losing the race (`EEXIST`) means reading the
+/// winning commit, checking it against what this transaction read (``ReadSet``) by Delta's
+/// conflict rules, and trying the next version, with jittered backoff; a real conflict ends the
+/// attempt with ``DeltaError/conflict(table:version:kind:detail:)``. A commit is reported only
+/// after its file is durable, and an error means no commit was made.
+public struct Transaction: Sendable {
+    /// The table's root directory.
+    public let tableRoot: String
+    /// The snapshot the transaction read, or `nil` when it creates the table.
+    public let snapshot: Snapshot?
+    /// What the transaction read, for conflict checks.
+    public var readSet: ReadSet
+    /// How many times to try the next version after losing a race.
+    public var maxRetries: Int = 100
+    /// The engine written into `commitInfo.engineInfo`.
+    public var engineInfo: String = "lake/0.1.0"
+
+    /// A transaction on the table at `tableRoot` as of `snapshot` (`nil`: the table does not exist).
+    public init(tableRoot: String, snapshot: Snapshot?, readSet: ReadSet = ReadSet()) {
+        self.tableRoot = tableRoot
+        self.snapshot = snapshot
+        self.readSet = readSet
+    }
+
+    /// The writer protocol lake implements: version 2 with no table features (DESIGN.md §1).
+    public static let writerProtocol = ProtocolAction(minReaderVersion: 1, minWriterVersion: 2)
+
+    /// Throws unless lake may write to a table with `protocolAction` (SPEC.md §7).
+    public static func checkWritable(_ protocolAction: ProtocolAction, table: String) throws(DeltaError) {
+        if protocolAction.minWriterVersion > 7 || (protocolAction.minWriterVersion > 2 && protocolAction.minWriterVersion < 7) {
+            throw .unsupportedWriter(
+                table: table,
+                reason: "it needs Delta writer version \(protocolAction.minWriterVersion); lake writes version 2")
+        }
+        if protocolAction.minWriterVersion == 7 {
+            let unsupported = (protocolAction.writerFeatures ?? []).filter { !["appendOnly", "invariants"].contains($0) }
+            if !unsupported.isEmpty {
+                throw .unsupportedWriter(
+                    table: table,
+                    reason: "it uses writer feature\(unsupported.count == 1 ? "" : "s") "
+                        + unsupported.sorted().joined(separator: ", "))
+            }
+        }
+    }
+
+    /// Commits `actions` (without commitInfo, which is added) as the next version.
+    ///
+    /// - Returns: the version created and how many races were lost on the way.
+    /// - Throws: ``DeltaError/conflict(table:version:kind:detail:)`` on a real conflict,
+    ///   ``DeltaError/tableExists(path:)`` when creating a table that another writer created first,
+    ///   ``DeltaError/commitRetriesExhausted(table:attempts:lastVersion:)``, or storage errors.
+    public func commit(_ actions: [Action], operation: CommitOperation) throws(DeltaError) -> CommitResult {
+        if let snapshot {
+            try Self.checkWritable(snapshot.protocolAction, table: tableRoot)
+            if snapshot.metadata.configuration["delta.appendOnly"] == "true",
+                actions.contains(where: { if case .remove(let remove) = $0 { remove.dataChange } else { false } })
+            {
+                throw .unsupportedWriter(table: tableRoot, reason: "the table is append-only (delta.appendOnly)")
+            }
+        }
+        let logPath = tableRoot + "/_delta_log"
+        if snapshot == nil { try Self.createDirectory(logPath) }
+        let isBlindAppend = readSet.scope == .nothing
+            && actions.allSatisfy { if case .add(let add) = $0 { add.dataChange } else { !$0.isFileAction } }
+        var version = (snapshot?.version ?? -1) + 1
+        var retries = 0
+        var generator = SystemRandomNumberGenerator()
+        let txnId = UUID.random()
+        while true {
+            let info = CommitInfo(
+                timestamp: TableWriter.nowMillis(), operation: operation.name, operationParameters: operation.parameters,
+                readVersion: snapshot?.version, isBlindAppend: isBlindAppend, engineInfo: engineInfo,
+                operationMetrics: operation.metrics.isEmpty ? nil : operation.metrics, txnId: txnId)
+            let bytes = CommitFile.encode([.commitInfo(info)] + actions)
+            if try Self.createIfAbsent(logPath: logPath, name: Self.commitName(version), bytes: bytes) {
+                return CommitResult(version: version, retries: retries)
+            }
+            // Lost the race for `version`: see whether the winner invalidates us.
+            guard snapshot != nil else { throw .tableExists(path: tableRoot) }
+            let winnerPath = logPath + "/" + Self.commitName(version)
+            let winner: [Action]
+            do {
+                winner = try CommitFile.parse(try LogStore.read(winnerPath), path: winnerPath)
+            } catch let error as StorageError {
+                throw .storage(error)
+            } catch let error as DeltaError {
+                throw error
+            } catch {
+                throw .corruptLog(path: winnerPath, line: nil, offset: nil, reason: "\(error)")
+            }
+            do throws(ConflictChecker.Conflict) {
+                try ConflictChecker.check(ours: actions, readSet: readSet, winner: winner)
+            } catch {
+                throw .conflict(table: tableRoot, version: version, kind: error.kind, detail: error.detail)
+            }
+            retries += 1
+            if retries > maxRetries {
+                throw .commitRetriesExhausted(table: tableRoot, attempts: retries, lastVersion: version)
+            }
+            version += 1
+            // Back off a little (jittered, growing) so a crowd of writers spreads out.
+            let ceiling = UInt64(min(50_000, 500 << min(retries, 7)))
+            usleep(UInt32(UInt64.random(in: 0...ceiling, using: &generator)))
+        }
+    }
+
+    /// `_delta_log/<20-digit version>.json`'s file name.
+    public static func commitName(_ version: Int64) -> String {
+        let digits = String(version)
+        return String(repeating: "0", count: max(0, 20 - digits.count)) + digits + ".json"
+    }
+
+    /// Creates `logPath/name` holding `bytes` only if no file has that name; `false` if one does.
+    ///
+    /// Temp file (fsynced) → `link(2)` → unlink temp → fsync the directory. The temp name starts
+    /// with `.` and ends in `.tmp`, so log listing ignores it.
+    static func createIfAbsent(logPath: String, name: String, bytes: [UInt8]) throws(DeltaError) -> Bool {
+        let temporary = logPath + "/." + name + "." + UUID.random() + ".tmp"
+        do throws(StorageError) {
+            let file = try FileWriter(path: temporary, exclusive: true)
+            do {
+                try file.write(bytes)
+                try file.sync()
+                try file.close()
+            } catch {
+                try? file.close()
+                FileSystem.remove(temporary)
+                throw error
+            }
+        } catch {
+            throw .storage(error)
+        }
+        defer { FileSystem.remove(temporary) }
+        let target = logPath + "/" + name
+        if link(temporary, target) != 0 {
+            let code = errno
+            if code == EEXIST { return false }
+            throw .storage(.fromErrno(code, path: target, operation: "link"))
+        }
+        FileSystem.remove(temporary)
+        do {
+            try syncDirectory(logPath)
+        } catch {
+            throw .commitUnconfirmed(table: logPath, version: Int64(name.prefix(20)) ?? -1, reason: error.description)
+        }
+        return true
+    }
+
+    static func syncDirectory(_ path: String) throws(DeltaError) {
+        let descriptor = open(path, O_RDONLY | O_DIRECTORY)
+        guard descriptor >= 0 else { throw .storage(.fromErrno(errno, path: path, operation: "open")) }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw .storage(.fromErrno(errno, path: path, operation: "fsync")) }
+    }
+
+    static func createDirectory(_ path: String) throws(DeltaError) {
+        if mkdir(path, 0o755) != 0 && errno != EEXIST {
+            throw .storage(.fromErrno(errno, path: path, operation: "mkdir"))
+        }
+    }
+}
+
+extension Action {
+    /// Whether the action adds or removes a data file.
+    var isFileAction: Bool {
+        switch self {
+        case .add, .remove, .cdc: true
+        default: false
+        }
+    }
+}
