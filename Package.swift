@@ -43,6 +43,12 @@ let package = Package(
             dependencies: ["LakeColumnar", "LakeIO", "LakeCompression"],
             swiftSettings: swiftSettings
         ),
+        // Delta Lake: the JSON log codec, actions, log replay into snapshots, checkpoints, table scans.
+        .target(
+            name: "LakeDelta",
+            dependencies: ["LakeColumnar", "LakeIO", "LakeParquet"],
+            swiftSettings: swiftSettings
+        ),
         // SQL text to statements: lexer, parser, AST (binder and logical plan come with the query engine).
         .target(name: "LakeSQL", dependencies: ["LakeColumnar"], swiftSettings: swiftSettings),
         // Getting data in: readers of text formats, schema inference, coercion, the sample-data generator.
@@ -66,7 +72,7 @@ let package = Package(
         // Tests: shared helpers plus one target per module.
         .target(
             name: "LakeTestSupport",
-            dependencies: ["LakeColumnar"],
+            dependencies: ["LakeColumnar", "LakeDelta"],
             path: "Tests/LakeTestSupport",
             swiftSettings: swiftSettings
         ),
@@ -83,6 +89,11 @@ let package = Package(
         .testTarget(
             name: "LakeParquetTests",
             dependencies: ["LakeParquet", "LakeColumnar", "LakeIO", "LakeTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LakeDeltaTests",
+            dependencies: ["LakeDelta", "LakeParquet", "LakeColumnar", "LakeIO", "LakeTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -106,6 +117,12 @@ let package = Package(
             name: "lake-parquet-bench",
             dependencies: ["LakeParquet", "LakeColumnar"],
             path: "Tools/Benchmarks/ParquetBench"
+        ),
+        // Benchmark driver for Delta log replay: opens a synthetic 1000-commit log or a given table.
+        .executableTarget(
+            name: "lake-delta-bench",
+            dependencies: ["LakeDelta", "LakeColumnar"],
+            path: "Tools/Benchmarks/DeltaBench"
         ),
     ]
 )

@@ -21,7 +21,7 @@ public struct SourcePosition: Sendable, Hashable, CustomStringConvertible {
 
 /// An error in SQL text: what is wrong, where, and the offending line with a caret under it.
 ///
-/// Rendered as `error: <message> at line L, column C` followed by the excerpt (SPEC.md §7).
+/// Rendered as `error: <message> at line L, column C` followed by the excerpt (SPEC.md §8).
 public struct SQLError: LakeError, Equatable {
     /// What is wrong, without the position.
     public var message: String

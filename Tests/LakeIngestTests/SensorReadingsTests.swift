@@ -19,7 +19,7 @@ struct SensorReadingsTests {
         #expect(SensorReadings(rowCount: 10_000, seed: 7).batch(0..<10_000) != whole)
     }
 
-    @Test("values have the documented shape (SPEC.md §6)")
+    @Test("values have the documented shape (SPEC.md §9)")
     func shape() throws {
         let batch = SensorReadings(rowCount: 100_000).batch(0..<100_000)
         #expect(batch.schema == SensorReadings.schema)

@@ -1,6 +1,6 @@
 import LakeColumnar
 
-/// The `sensors` sample data set: IoT readings from devices spread over sites (SPEC.md §6).
+/// The `sensors` sample data set: IoT readings from devices spread over sites (SPEC.md §9).
 ///
 /// Deterministic for a seed: the same seed, row count and batch size give the same rows, so demos,
 /// tests and benchmarks can regenerate their inputs instead of storing them. About 1% of the

@@ -1,4 +1,4 @@
-/// A recursive-descent parser from tokens to statements (SPEC.md §7).
+/// A recursive-descent parser from tokens to statements (SPEC.md §8).
 ///
 /// Operator precedence, loosest first: `OR`; `AND`; `NOT`; comparisons, `IS`, `BETWEEN`, `IN`,
 /// `LIKE`; `||`; `+ -`; `* / %`; unary `- +`; `::`; primaries. Errors name what was expected and
