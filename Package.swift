@@ -118,5 +118,11 @@ let package = Package(
             dependencies: ["LakeParquet", "LakeColumnar"],
             path: "Tools/Benchmarks/ParquetBench"
         ),
+        // Benchmark driver for Delta log replay: opens a synthetic 1000-commit log or a given table.
+        .executableTarget(
+            name: "lake-delta-bench",
+            dependencies: ["LakeDelta", "LakeColumnar"],
+            path: "Tools/Benchmarks/DeltaBench"
+        ),
     ]
 )

@@ -80,13 +80,7 @@ public struct TableScan: Sendable {
             var failure: DeltaError?
             func start() {
                 let index = next
-                group.addTask {
-                    do throws(DeltaError) {
-                        return (index, .success(try await scan.read(files[index], threads: 1)))
-                    } catch {
-                        return (index, .failure(error))
-                    }
-                }
+                group.addTask { await scan.readCatching(files[index], index: index) }
                 next += 1
             }
             while next < files.count && next < threads { start() }
@@ -103,6 +97,22 @@ public struct TableScan: Sendable {
         }
         if let failure { throw failure }
         return results.flatMap { $0 }
+    }
+
+    /// ``read(_:threads:)`` of one file as a `Result` tagged with its position, for the task group.
+    ///
+    /// A method rather than a `do throws(DeltaError)` block inside the `addTask` closure: with that
+    /// block, release builds (Swift 6.3.1) returned position 0 from every child task, so all but one
+    /// file's batches were lost (debug builds were right). Kept this way until the cause is
+    /// understood; `lake-delta-bench open TABLE --threads 2` (a release build) shows the row count.
+    private func readCatching(_ file: AddFile, index: Int) async -> (Int, Result<[RecordBatch], DeltaError>) {
+        let result: Result<[RecordBatch], DeltaError>
+        do throws(DeltaError) {
+            result = .success(try await read(file, threads: 1))
+        } catch {
+            result = .failure(error)
+        }
+        return (index, result)
     }
 
     /// Reads one file of the snapshot: one batch per row group, in the scan's schema.
