@@ -14,6 +14,15 @@ public struct ParquetFileSummary: Sendable {
     /// Per leaf column, in file order: its path and its statistics over the whole file.
     public var columns: [ColumnSummary]
 
+    /// A summary (the writer makes these; tests and tools may too).
+    public init(path: String, fileSize: Int, rowCount: Int, rowGroupCount: Int, columns: [ColumnSummary]) {
+        self.path = path
+        self.fileSize = fileSize
+        self.rowCount = rowCount
+        self.rowGroupCount = rowGroupCount
+        self.columns = columns
+    }
+
     /// Statistics of one leaf column over the whole file.
     public struct ColumnSummary: Sendable {
         /// The path from the top-level column to the leaf, e.g. `["point", "x"]` (Parquet's
@@ -27,6 +36,15 @@ public struct ParquetFileSummary: Sendable {
         public var min: ScalarValue?
         /// The largest value.
         public var max: ScalarValue?
+
+        /// A column summary.
+        public init(path: [String], isRepeated: Bool, nullCount: Int, min: ScalarValue?, max: ScalarValue?) {
+            self.path = path
+            self.isRepeated = isRepeated
+            self.nullCount = nullCount
+            self.min = min
+            self.max = max
+        }
     }
 }
 
