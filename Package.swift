@@ -56,14 +56,14 @@ let package = Package(
         // The façade the CLI calls: file inspection, row output formats, the demo.
         .target(
             name: "LakeEngine",
-            dependencies: ["LakeColumnar", "LakeIO", "LakeParquet", "LakeIngest"],
+            dependencies: ["LakeColumnar", "LakeIO", "LakeParquet", "LakeDelta", "LakeIngest"],
             swiftSettings: swiftSettings
         ),
         // The command line. Thin: parse arguments, call LakeEngine, print, map errors to exit codes.
         .executableTarget(
             name: "lake",
             dependencies: [
-                "LakeEngine", "LakeColumnar", "LakeParquet",
+                "LakeEngine", "LakeColumnar", "LakeParquet", "LakeDelta",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

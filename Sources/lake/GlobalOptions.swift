@@ -6,11 +6,53 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "Worker threads (default: all cores; also LAKE_THREADS).")
     var threads: Int?
 
+    @Option(name: .long, help: "The lake: the directory whose sub-directories are tables (default: $LAKE_HOME, else ./lakehouse).")
+    var lake: String?
+
+    /// The lake directory: `--lake`, else `LAKE_HOME`, else `./lakehouse` (SPEC.md §2).
+    var resolvedLake: String {
+        if let lake, !lake.isEmpty { return lake }
+        if let home = Terminal.environment("LAKE_HOME"), !home.isEmpty { return home }
+        return "lakehouse"
+    }
+
+    /// The root directory of `table`: a plain name (`[A-Za-z_][A-Za-z0-9_]*`) is a table of the
+    /// lake; anything else is a path (SPEC.md §2).
+    func tableRoot(_ table: String) -> String {
+        let isName = table.first.map { $0 == "_" || ($0.isASCII && $0.isLetter) } == true
+            && table.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
+        if isName { return resolvedLake + "/" + table }
+        return table.count > 1 && table.hasSuffix("/") ? String(table.dropLast()) : table
+    }
+
     /// The thread count to use: `--threads`, else `LAKE_THREADS`, else the core count.
     var resolvedThreads: Int {
         if let threads, threads > 0 { return threads }
         if let text = Terminal.environment("LAKE_THREADS"), let value = Int(text), value > 0 { return value }
         return Terminal.coreCount
+    }
+
+    /// The options every command takes, with whether each takes a value.
+    static let leadingOptions: [String: Bool] = ["--threads": true, "--lake": true]
+
+    /// `lake --threads 2 cat f` → `lake cat --threads 2 f`: global options written before the
+    /// command name move after it, where each command's option group parses them.
+    static func movingLeadingOptions(_ arguments: [String]) -> [String] {
+        var leading: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            let name = argument.split(separator: "=", maxSplits: 1).first.map(String.init) ?? argument
+            guard let takesValue = leadingOptions[name] else { break }
+            leading.append(argument)
+            if takesValue && !argument.contains("=") && index + 1 < arguments.count {
+                leading.append(arguments[index + 1])
+                index += 1
+            }
+            index += 1
+        }
+        guard !leading.isEmpty, index < arguments.count else { return arguments }
+        return [arguments[index]] + leading + arguments[(index + 1)...]
     }
 
     func validate() throws {

@@ -167,6 +167,14 @@ public struct Transaction: Sendable {
         }
         defer { FileSystem.remove(temporary) }
         let target = logPath + "/" + name
+        if unsafeCommitForTests {
+            // The negative control of the concurrency test (SPEC.md §7.3): check, then rename
+            // over whatever appeared meanwhile. Loses commits under contention by design.
+            if FileSystem.exists(target) { return false }
+            usleep(200)
+            if rename(temporary, target) != 0 { throw .storage(.fromErrno(errno, path: target, operation: "rename")) }
+            return true
+        }
         if link(temporary, target) != 0 {
             let code = errno
             if code == EEXIST { return false }
@@ -180,6 +188,10 @@ public struct Transaction: Sendable {
         }
         return true
     }
+
+    /// `LAKE_TEST_UNSAFE_COMMIT=1` switches commits to check-then-rename, for the reliability
+    /// test that must see it lose commits. Never set it for real tables.
+    static let unsafeCommitForTests: Bool = getenv("LAKE_TEST_UNSAFE_COMMIT").map { String(cString: $0) == "1" } ?? false
 
     static func syncDirectory(_ path: String) throws(DeltaError) {
         let descriptor = open(path, O_RDONLY | O_DIRECTORY)
