@@ -1,4 +1,5 @@
 import ArgumentParser
+import LakeDelta
 import LakeEngine
 
 /// Options every command takes (SPEC.md §2).
@@ -68,6 +69,8 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
         throw error
     } catch {
         for line in ErrorReport.lines(for: error) { Terminal.writeError(line) }
+        // A commit whose durability is unknown is neither success nor failure (SPEC.md §1, I4).
+        if let error = error as? DeltaError, case .commitUnconfirmed = error { throw ExitCode(3) }
         throw ExitCode.failure
     }
 }
