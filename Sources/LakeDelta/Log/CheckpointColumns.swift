@@ -80,7 +80,8 @@ struct StructReader {
 
 extension StructReader {
     func deletionVector(_ row: Int) -> DeletionVectorDescriptor? {
-        guard let vector = structChild("deletionVector"), vector.isValid(row),
+        // Most files have none: check the row before building a reader for the struct.
+        guard let column = child("deletionVector"), column.isValid(row), let vector = structChild("deletionVector"),
             let storageType = vector.string("storageType", row),
             let pathOrInlineDv = vector.string("pathOrInlineDv", row)
         else { return nil }

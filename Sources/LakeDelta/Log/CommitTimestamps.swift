@@ -13,7 +13,9 @@ struct CommitTimestamps {
     /// Monotonic file times by version.
     private let fileTimes: [Int64: Int64]
 
-    init(log: DeltaLog, listing: LogListing, metadata: TableMetadata) {
+    /// Times for the commits from version `first` on (their files are `stat`ed here when the
+    /// listing did not read their times).
+    init(log: DeltaLog, listing: LogListing, metadata: TableMetadata, from first: Int64 = 0) {
         self.log = log
         self.listing = listing
         if metadata.configuration["delta.enableInCommitTimestamps"]?.lowercased() == "true" {
@@ -24,9 +26,10 @@ struct CommitTimestamps {
         var times: [Int64: Int64] = [:]
         times.reserveCapacity(listing.commits.count)
         var previous = Int64.min
-        for commit in listing.commits {
-            let time =
-                previous == Int64.min || commit.modificationTime > previous ? commit.modificationTime : previous + 1
+        for commit in listing.commits where commit.version >= first {
+            let modified = commit.modificationTime >= 0
+                ? commit.modificationTime : (try? LogStore.modificationTime(of: commit.path)) ?? 0
+            let time = previous == Int64.min || modified > previous ? modified : previous + 1
             times[commit.version] = time
             previous = time
         }
@@ -50,7 +53,9 @@ struct CommitTimestamps {
         }
         if let time = fileTimes[version] { return time }
         if let checkpoint = listing.checkpoints.last(where: { $0.version == version }) {
-            return checkpoint.modificationTime
+            if checkpoint.modificationTime >= 0 { return checkpoint.modificationTime }
+            let times = checkpoint.paths.map { (try? LogStore.modificationTime(of: $0)) ?? 0 }
+            return times.max() ?? 0
         }
         throw .versionNotFound(table: log.tableRoot, version: version, reason: "the log has no file for it")
     }

@@ -51,7 +51,8 @@ public struct LogListing: Sendable {
     public init(logPath: String) throws(DeltaError) {
         let entries: [LogStore.Entry]
         do {
-            entries = try LogStore.list(logPath)
+            // Only names are needed to plan a replay; file times are read when asked for.
+            entries = try LogStore.list(logPath, attributes: false)
         } catch {
             throw .storage(error)
         }

@@ -15,8 +15,9 @@ enum LogStore {
     struct Entry: Sendable, Equatable {
         var name: String
         var isDirectory: Bool
+        /// Size in bytes; -1 when the listing skipped reading it.
         var size: Int64
-        /// Modification time in milliseconds since the epoch.
+        /// Modification time in milliseconds since the epoch; -1 when the listing skipped reading it.
         var modificationTime: Int64
     }
 
@@ -29,7 +30,7 @@ enum LogStore {
     /// The entries of the directory at `path` (without `.` and `..`), in no particular order.
     ///
     /// Entries that vanish between `readdir` and `stat` are skipped.
-    static func list(_ path: String) throws(StorageError) -> [Entry] {
+    static func list(_ path: String, attributes: Bool = true) throws(StorageError) -> [Entry] {
         guard let directory = opendir(path) else {
             throw StorageError.fromErrno(errno, path: path, operation: "opendir")
         }
@@ -47,6 +48,12 @@ enum LogStore {
                 }
             }
             if name == "." || name == ".." { continue }
+            let kind = entry.pointee.d_type
+            if !attributes && (kind == UInt8(DT_REG) || kind == UInt8(DT_DIR)) {
+                // The kind from readdir is enough; size and time are read later, when needed.
+                entries.append(Entry(name: name, isDirectory: kind == UInt8(DT_DIR), size: -1, modificationTime: -1))
+                continue
+            }
             var info = stat()
             guard stat(path + "/" + name, &info) == 0 else { continue }
             entries.append(

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
 import LakeColumnar
 
 /// The state of a Delta table at one version: protocol, metadata, schema, live files and txns.
@@ -45,10 +48,9 @@ public struct Snapshot: Sendable {
         self.protocolAction = protocolAction
         self.metadata = metadata
         self.deltaSchema = deltaSchema
-        self.files = replay.files.values.sorted {
-            ($0.path, $0.key.deletionVectorID ?? "") < ($1.path, $1.key.deletionVectorID ?? "")
-        }
-        self.tombstones = replay.tombstones.values.sorted { $0.path < $1.path }
+        // Sorted by path (bytes), then deletion vector id: sort the small keys, then gather.
+        self.files = replay.files.keys.sorted(by: FileKey.bytewiseLess).map { replay.files[$0]! }
+        self.tombstones = replay.tombstones.keys.sorted(by: FileKey.bytewiseLess).map { replay.tombstones[$0]! }
         self.transactions = replay.transactions
         self.domainMetadata = replay.domains
         self.checkpointVersion = checkpointVersion
@@ -87,5 +89,30 @@ public struct Snapshot: Sendable {
     /// committed at or before it (SPEC.md §6.5).
     public static func load(table path: String, asOf timestamp: Int64) throws(DeltaError) -> Snapshot {
         try DeltaLog(tableRoot: path).snapshot(asOf: timestamp)
+    }
+}
+
+extension FileKey {
+    /// Orders keys by path, then deletion vector id, comparing UTF-8 bytes (`memcmp`), which is
+    /// deterministic and much cheaper than `String`'s Unicode-aware `<`.
+    static func bytewiseLess(_ left: FileKey, _ right: FileKey) -> Bool {
+        let order = compareBytes(left.path, right.path)
+        if order != 0 { return order < 0 }
+        return compareBytes(left.deletionVectorID ?? "", right.deletionVectorID ?? "") < 0
+    }
+
+    private static func compareBytes(_ left: String, _ right: String) -> Int {
+        var left = left
+        var right = right
+        return left.withUTF8 { leftBytes in
+            right.withUTF8 { rightBytes in
+                let common = min(leftBytes.count, rightBytes.count)
+                if common > 0 {
+                    let order = memcmp(leftBytes.baseAddress!, rightBytes.baseAddress!, common)
+                    if order != 0 { return Int(order) }
+                }
+                return leftBytes.count - rightBytes.count
+            }
+        }
     }
 }

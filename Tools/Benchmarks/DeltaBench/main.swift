@@ -2,6 +2,9 @@
 //
 //   lake-delta-bench synthetic [--commits N] [--reps K]   a JSON-only log of N commits in a temp dir
 //   lake-delta-bench open TABLE [--reps K] [--threads N]   an existing table: open, then scan all rows
+//   lake-delta-bench open-only TABLE [--reps K]            an existing table: open (log replay) only
+//   lake-delta-bench append TABLE [--rows N] [--reps K]    K small appends (id int64, value double,
+//                                                         name string) through WriteSession
 //
 // Every rep prints one JSON line on stdout, e.g.
 //   {"op":"open","rep":0,"commits":1000,"files":900,"seconds":0.021}
@@ -12,7 +15,9 @@ import Foundation
 import LakeColumnar
 import LakeDelta
 
-let usage = "usage: lake-delta-bench synthetic [--commits N] [--reps K] | open TABLE [--reps K] [--threads N]"
+let usage =
+    "usage: lake-delta-bench synthetic [--commits N] [--reps K] | open TABLE [--reps K] [--threads N] "
+    + "| open-only TABLE [--reps K] | append TABLE [--rows N] [--reps K]"
 
 func fail(_ message: String, status: Int32) -> Never {
     FileHandle.standardError.write(Data((message + "\n").utf8))
@@ -67,12 +72,14 @@ var commits = 1000
 var reps = 5
 var threads = 2
 var table: String?
+var rows = 100
 while !arguments.isEmpty {
     let argument = arguments.removeFirst()
     switch argument {
     case "--commits": commits = Int(arguments.first ?? "") ?? 0
     case "--reps": reps = Int(arguments.first ?? "") ?? 0
     case "--threads": threads = Int(arguments.first ?? "") ?? 0
+    case "--rows": rows = Int(arguments.first ?? "") ?? 0
     default:
         table = argument
         continue
@@ -106,6 +113,34 @@ do {
             print(
                 #"{"op":"open","rep":\#(rep),"version":\#(snapshot!.version),"files":\#(snapshot!.files.count),"open_seconds":\#(seconds(opened)),"rows":\#(rows),"scan_seconds":\#(seconds(scanned))}"#
             )
+        }
+    case "open-only":
+        guard let table else { fail(usage, status: 2) }
+        for rep in 0..<reps {
+            var snapshot: Snapshot?
+            let opened = try clock.measure { snapshot = try Snapshot.load(table: table) }
+            print(
+                #"{"op":"open-only","rep":\#(rep),"version":\#(snapshot!.version),"files":\#(snapshot!.files.count),"seconds":\#(seconds(opened))}"#
+            )
+        }
+    case "append":
+        guard let table, rows > 0 else { fail(usage, status: 2) }
+        let schema = Schema([Field("id", .int64), Field("value", .float64), Field("name", .string)])
+        for rep in 0..<reps {
+            let batch = RecordBatch(
+                schema: schema,
+                columns: [
+                    .int64(PrimitiveColumn(values: ContiguousArray((0..<rows).map { Int64(rep * rows + $0) }))),
+                    .float64(PrimitiveColumn(values: ContiguousArray((0..<rows).map { Double($0) * 0.5 }))),
+                    .string(StringColumn((0..<rows).map { "name-\($0)" })),
+                ])
+            var outcome: WriteOutcome?
+            let elapsed = try await clock.measure {
+                let session = try WriteSession(tableRoot: table, schema: schema, request: WriteRequest())
+                try await session.write(batch)
+                outcome = try await session.commit()
+            }
+            print(#"{"op":"append","rep":\#(rep),"version":\#(outcome?.version ?? -1),"seconds":\#(seconds(elapsed))}"#)
         }
     default: fail(usage, status: 2)
     }
