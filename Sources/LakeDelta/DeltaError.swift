@@ -35,6 +35,8 @@ public enum DeltaError: LakeError, Equatable {
     case missingDataFile(table: String, path: String, version: Int64)
     /// The caller asked for something the table does not have (a column, a version range).
     case invalidRequest(table: String, reason: String)
+    /// A table property (`metaData.configuration`) has a value lake cannot use.
+    case invalidTableProperty(table: String, key: String, value: String, expected: String)
     /// A data or checkpoint file could not be read as Parquet.
     case parquet(ParquetError)
     /// A file could not be opened, listed or read.
@@ -66,6 +68,8 @@ public enum DeltaError: LakeError, Equatable {
         case .missingDataFile(let table, let path, let version):
             "data file \(path) of version \(version) of \(table) is missing"
         case .invalidRequest(let table, let reason): "\(table): \(reason)"
+        case .invalidTableProperty(let table, let key, let value, let expected):
+            "\(table): table property \(key) is '\(value)', which is not \(expected)"
         case .parquet(let error): error.description
         case .storage(let error): error.description
         }
@@ -85,6 +89,8 @@ public enum DeltaError: LakeError, Equatable {
         case .missingDataFile:
             "Vacuum deletes the files of old versions; read a newer version, or restore the file from a backup."
         case .invalidRequest: nil
+        case .invalidTableProperty:
+            "Fix the property with a metaData update (SPEC.md §7.1 lists the properties lake reads and their defaults)."
         case .parquet(let error): error.help
         case .storage(let error): error.help
         }
