@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: set-up, a warnings-as-errors build, the Swift tests, and the
-# interop tests in which pyarrow, DuckDB and Polars read what lake writes.
+# interop tests in which pyarrow, DuckDB, Polars and deltalake read what lake writes.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -28,3 +28,8 @@ echo "== swift test"
 swift test
 echo "== interop"
 LAKE_BIN="$(swift build --show-bin-path)/lake" .venv/bin/python Tools/interop/run.py
+echo "== interop: deltalake reads a table only lake's checkpoint can rebuild"
+interop_dir=$(mktemp -d)
+trap 'rm -rf "$interop_dir"' EXIT
+LAKE_INTEROP_DIR="$interop_dir" swift test --filter CheckpointInteropTable
+.venv/bin/python Tools/interop/delta_checkpoint.py "$interop_dir"

@@ -48,6 +48,8 @@ public enum DeltaError: LakeError, Equatable {
     /// The commit file of `version` was created, but making it durable failed: the commit may
     /// or may not survive a crash. Its data files are kept.
     case commitUnconfirmed(table: String, version: Int64, reason: String)
+    /// A table property (`metaData.configuration`) has a value lake cannot use.
+    case invalidTableProperty(table: String, key: String, value: String, expected: String)
     /// A data or checkpoint file could not be read as Parquet.
     case parquet(ParquetError)
     /// A file could not be opened, listed or read.
@@ -90,6 +92,8 @@ public enum DeltaError: LakeError, Equatable {
         case .commitUnconfirmed(let table, let version, let reason):
             "version \(version) of \(table) was written but could not be made durable (\(reason)); "
                 + "it is visible now but may not survive a crash"
+        case .invalidTableProperty(let table, let key, let value, let expected):
+            "\(table): table property \(key) is '\(value)', which is not \(expected)"
         case .parquet(let error): error.description
         case .storage(let error): error.description
         }
@@ -114,6 +118,8 @@ public enum DeltaError: LakeError, Equatable {
         case .unsupportedWriter: "Write to this table with the engine that created it; SPEC.md §7 lists what lake writes."
         case .tableExists: "Choose another name, or append to the existing table."
         case .commitUnconfirmed: "Check the disk; run `lake history` to see whether the version is there."
+        case .invalidTableProperty:
+            "Fix the property with a metaData update (SPEC.md §7.5 lists the properties lake reads and their defaults)."
         case .parquet(let error): error.help
         case .storage(let error): error.help
         }

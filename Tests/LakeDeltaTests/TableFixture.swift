@@ -9,15 +9,26 @@ final class TableFixture {
     let root: String
     var logPath: String { root + "/_delta_log" }
 
+    /// Whether the directory is removed when the fixture goes away.
+    private let isTemporary: Bool
+
     init(_ name: String = #function) throws {
         let base = FileManager.default.temporaryDirectory.path + "/lake-delta-tests"
         let safe = name.filter { $0.isLetter || $0.isNumber }
         root = base + "/\(safe)-\(UInt64.random(in: 0...UInt64.max))"
+        isTemporary = true
+        try FileManager.default.createDirectory(atPath: root + "/_delta_log", withIntermediateDirectories: true)
+    }
+
+    /// A table at `root` that is kept when the fixture goes away (for tables handed to other tools).
+    init(root: String) throws {
+        self.root = root
+        isTemporary = false
         try FileManager.default.createDirectory(atPath: root + "/_delta_log", withIntermediateDirectories: true)
     }
 
     deinit {
-        try? FileManager.default.removeItem(atPath: root)
+        if isTemporary { try? FileManager.default.removeItem(atPath: root) }
     }
 
     static func fileName(_ version: Int64, _ suffix: String = "json") -> String {

@@ -178,4 +178,21 @@ struct TableWriteTests {
         }
         #expect(try Snapshot.load(table: root).version == 0)
     }
+
+    @Test("a checkpoint follows every 10th commit; replay from it gives the same table")
+    func checkpoints() async throws {
+        let fixture = try TableFixture()
+        let root = fixture.root + "/cp"
+        var last: WriteOutcome?
+        for index in 0..<12 {
+            last = try await Self.write(root, [Self.batch(index * 5..<(index + 1) * 5)])
+            #expect(last?.checkpointVersion == (index == 10 ? 10 : nil))
+        }
+        #expect(last?.version == 11)
+        let log = try FileManager.default.contentsOfDirectory(atPath: root + "/_delta_log")
+        #expect(log.contains("00000000000000000010.checkpoint.parquet") && log.contains("_last_checkpoint"))
+        let snapshot = try Snapshot.load(table: root)
+        #expect(snapshot.checkpointVersion == 10 && snapshot.files.count == 12)
+        #expect(try Self.rowSet(await Self.read(root)) == Self.rowSet([Self.batch(0..<60)]))
+    }
 }

@@ -59,6 +59,10 @@ public struct WriteOutcome: Sendable, Equatable {
     public var bytesAdded: Int
     /// Races lost to other writers before the commit went through.
     public var retries: Int
+    /// The checkpoint written after the commit (SPEC.md §7.5), if one was due.
+    public var checkpointVersion: Int64? = nil
+    /// Problems that did not fail the write (a checkpoint that could not be written).
+    public var warnings: [String] = []
 }
 
 /// One write to a table: rows go in batch by batch, and ``commit()`` makes them one atomic
@@ -151,6 +155,7 @@ public final class WriteSession {
         }
         var actions: [Action] = []
         var readSet = ReadSet()
+        var createdMetadata: TableMetadata?
         let now = TableWriter.nowMillis()
         var removes: [RemoveFile] = []
         if let snapshot, request.mode == .overwrite {
@@ -163,7 +168,9 @@ public final class WriteSession {
         }
         if snapshot == nil {
             actions.append(.protocol(Transaction.writerProtocol))
-            actions.append(.metadata(try newMetadata(createdTime: now)))
+            let metadata = try newMetadata(createdTime: now)
+            createdMetadata = metadata
+            actions.append(.metadata(metadata))
         }
         actions += removes.map { .remove($0) }
         actions += adds.map { .add($0) }
@@ -192,9 +199,22 @@ public final class WriteSession {
             writer.abort()
             throw error
         }
-        return WriteOutcome(
+        var outcome = WriteOutcome(
             version: result.version, skipped: nil, filesAdded: adds.count, filesRemoved: removes.count,
             rowsAdded: rowsAdded, bytesAdded: bytes, retries: result.retries)
+        // The commit is durable; a checkpoint is only an optimization and never fails the write.
+        if let metadata = snapshot?.metadata ?? createdMetadata,
+            DeltaLog.isCheckpointDue(after: result.version, metadata: metadata)
+        {
+            do {
+                try await DeltaLog(tableRoot: tableRoot).checkpoint(
+                    version: result.version, threads: request.options.parquet.threads)
+                outcome.checkpointVersion = result.version
+            } catch {
+                outcome.warnings.append("the checkpoint of version \(result.version) was not written: \(error)")
+            }
+        }
+        return outcome
     }
 
     /// Deletes the data files written so far; nothing is committed.

@@ -26,7 +26,9 @@ public struct IngestReport: Sendable {
             return "ingested \(rowsRead) rows from \(inputFiles) file(s) into \(table): version \(version), "
                 + "\(outcome.filesAdded) data file(s), \(outcome.bytesAdded) bytes"
                 + (outcome.filesRemoved > 0 ? ", \(outcome.filesRemoved) file(s) replaced" : "")
+                + (outcome.checkpointVersion != nil ? ", checkpoint written" : "")
                 + " in \(Self.secondsText(seconds))"
+                + outcome.warnings.map { "\nwarning: " + $0 }.joined()
         }
         return "nothing committed to \(table): \(outcome.skipped ?? "no rows")"
     }
@@ -38,7 +40,8 @@ public struct IngestReport: Sendable {
             + "\"version\":\(outcome.version.map(String.init) ?? "null"),\"skipped\":\(string(outcome.skipped)),"
             + "\"input_files\":\(inputFiles),\"rows\":\(rowsRead),\"files_added\":\(outcome.filesAdded),"
             + "\"files_removed\":\(outcome.filesRemoved),\"bytes_added\":\(outcome.bytesAdded),"
-            + "\"retries\":\(outcome.retries),\"seconds\":\(seconds)}"
+            + "\"retries\":\(outcome.retries),\"checkpoint\":\(outcome.checkpointVersion.map(String.init) ?? "null"),"
+            + "\"warnings\":[\(outcome.warnings.map { string($0) }.joined(separator: ","))],\"seconds\":\(seconds)}"
     }
 
     private static func secondsText(_ value: Double) -> String {
