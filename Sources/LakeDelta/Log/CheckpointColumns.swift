@@ -42,7 +42,11 @@ struct StructReader {
     }
 
     func int64(_ name: String, _ row: Int) -> Int64? {
-        guard let child = child(name), child.isValid(row) else { return nil }
+        Self.int64(child(name), row)
+    }
+
+    static func int64(_ child: Column?, _ row: Int) -> Int64? {
+        guard let child, child.isValid(row) else { return nil }
         switch child {
         case .int8(let values): return Int64(values.values[row])
         case .int16(let values): return Int64(values.values[row])
@@ -53,13 +57,21 @@ struct StructReader {
     }
 
     func bool(_ name: String, _ row: Int) -> Bool? {
-        guard case .boolean(let values)? = child(name), values.validity?.isValid(row) ?? true else { return nil }
+        Self.bool(child(name), row)
+    }
+
+    static func bool(_ child: Column?, _ row: Int) -> Bool? {
+        guard case .boolean(let values)? = child, values.validity?.isValid(row) ?? true else { return nil }
         return values.values[row]
     }
 
     /// A `map<string,string>` entry set; null values stay `nil`.
     func stringMap(_ name: String, _ row: Int) -> [String: String?]? {
-        guard case .map(let map)? = child(name), map.validity?.isValid(row) ?? true else { return nil }
+        Self.stringMap(child(name), row)
+    }
+
+    static func stringMap(_ child: Column?, _ row: Int) -> [String: String?]? {
+        guard case .map(let map)? = child, map.validity?.isValid(row) ?? true else { return nil }
         let range = Int(map.offsets[row])..<Int(map.offsets[row + 1])
         var result: [String: String?] = [:]
         result.reserveCapacity(range.count)
@@ -90,19 +102,50 @@ extension StructReader {
             sizeInBytes: vector.int64("sizeInBytes", row) ?? 0, cardinality: vector.int64("cardinality", row) ?? 0)
     }
 
-    func addFile(_ row: Int, statsParsed: StructReader?) -> AddFile? {
-        guard let path = string("path", row) else { return nil }
-        var stats = string("stats", row)
-        if stats == nil, let statsParsed, statsParsed.isValid(row) {
-            stats = statsParsed.statisticsJSON(row)
+    /// The `add` columns, found once per batch (checkpoints hold one add per data file, so this is
+    /// the hot loop of opening a big table).
+    struct AddColumns {
+        let reader: StructReader
+        let path, partitionValues, size, modificationTime, dataChange, stats, tags: Column?
+        let baseRowId, defaultRowCommitVersion, clusteringProvider, deletionVectorColumn: Column?
+        let deletionVector: StructReader?
+        let statsParsed: StructReader?
+
+        init(_ reader: StructReader) {
+            self.reader = reader
+            path = reader.child("path")
+            partitionValues = reader.child("partitionValues")
+            size = reader.child("size")
+            modificationTime = reader.child("modificationTime")
+            dataChange = reader.child("dataChange")
+            stats = reader.child("stats")
+            tags = reader.child("tags")
+            baseRowId = reader.child("baseRowId")
+            defaultRowCommitVersion = reader.child("defaultRowCommitVersion")
+            clusteringProvider = reader.child("clusteringProvider")
+            deletionVectorColumn = reader.child("deletionVector")
+            deletionVector = reader.structChild("deletionVector")
+            statsParsed = reader.structChild("stats_parsed")
         }
-        return AddFile(
-            path: DeltaPath.decode(path), partitionValues: stringMap("partitionValues", row) ?? [:],
-            size: int64("size", row) ?? 0, modificationTime: int64("modificationTime", row) ?? 0,
-            dataChange: bool("dataChange", row) ?? false, stats: stats, tags: stringMap("tags", row),
-            deletionVector: deletionVector(row), baseRowId: int64("baseRowId", row),
-            defaultRowCommitVersion: int64("defaultRowCommitVersion", row),
-            clusteringProvider: string("clusteringProvider", row))
+
+        func addFile(_ row: Int) -> AddFile? {
+            guard let path, let text = StructReader.string(path, row) else { return nil }
+            var statistics = stats.flatMap { StructReader.string($0, row) }
+            if statistics == nil, let statsParsed, statsParsed.isValid(row) {
+                statistics = statsParsed.statisticsJSON(row)
+            }
+            var vector: DeletionVectorDescriptor?
+            if let deletionVectorColumn, deletionVectorColumn.isValid(row) { vector = reader.deletionVector(row) }
+            return AddFile(
+                path: DeltaPath.decode(text), partitionValues: StructReader.stringMap(partitionValues, row) ?? [:],
+                size: StructReader.int64(size, row) ?? 0,
+                modificationTime: StructReader.int64(modificationTime, row) ?? 0,
+                dataChange: StructReader.bool(dataChange, row) ?? false, stats: statistics,
+                tags: StructReader.stringMap(tags, row), deletionVector: vector,
+                baseRowId: StructReader.int64(baseRowId, row),
+                defaultRowCommitVersion: StructReader.int64(defaultRowCommitVersion, row),
+                clusteringProvider: clusteringProvider.flatMap { StructReader.string($0, row) })
+        }
     }
 
     func removeFile(_ row: Int) -> RemoveFile? {

@@ -76,7 +76,7 @@ enum CheckpointReader {
             return StructReader(column)
         }
         let add = reader("add")
-        let statsParsed = add?.structChild("stats_parsed")
+        let addColumns = add.map(StructReader.AddColumns.init)
         let remove = reader("remove")
         let metadata = reader("metaData")
         let protocolReader = reader("protocol")
@@ -85,7 +85,7 @@ enum CheckpointReader {
         let sidecar = reader("sidecar")
         let checkpointMetadata = reader("checkpointMetadata")
         for row in 0..<batch.rowCount {
-            if let add, add.isValid(row), let file = add.addFile(row, statsParsed: statsParsed) {
+            if let add, add.isValid(row), let file = addColumns?.addFile(row) {
                 replay.apply(.add(file))
             } else if let remove, remove.isValid(row), let file = remove.removeFile(row) {
                 replay.apply(.remove(file))
