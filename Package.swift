@@ -56,7 +56,7 @@ let package = Package(
         // The façade the CLI calls: file inspection, row output formats, the demo.
         .target(
             name: "LakeEngine",
-            dependencies: ["LakeColumnar", "LakeIO", "LakeParquet", "LakeIngest"],
+            dependencies: ["LakeColumnar", "LakeIO", "LakeParquet", "LakeIngest", "LakeDelta"],
             swiftSettings: swiftSettings
         ),
         // The command line. Thin: parse arguments, call LakeEngine, print, map errors to exit codes.
@@ -108,7 +108,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LakeEngineTests",
-            dependencies: ["LakeEngine", "LakeParquet", "LakeColumnar", "LakeTestSupport"],
+            dependencies: ["LakeEngine", "LakeDelta", "LakeParquet", "LakeColumnar", "LakeTestSupport"],
             swiftSettings: swiftSettings
         ),
 

@@ -6,6 +6,14 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "Worker threads (default: all cores; also LAKE_THREADS).")
     var threads: Int?
 
+    @Option(
+        name: .long,
+        help: "The lake: the directory whose sub-directories are tables (default: LAKE_HOME, else ./lakehouse).")
+    var lake: String?
+
+    /// The lake root: `--lake`, else `LAKE_HOME`, else `./lakehouse` (SPEC.md §2.5).
+    var lakeRoot: String { LakeRoot.resolve(option: lake, home: Terminal.environment("LAKE_HOME")) }
+
     /// The thread count to use: `--threads`, else `LAKE_THREADS`, else the core count.
     var resolvedThreads: Int {
         if let threads, threads > 0 { return threads }
@@ -18,12 +26,16 @@ struct GlobalOptions: ParsableArguments {
     }
 }
 
-/// Runs a command body, printing lake's errors as `error:`/`help:` lines and exiting 1 on failure.
+/// Runs a command body, printing lake's errors as `error:`/`help:` lines and exiting 1 on failure
+/// (2 for wrong usage the engine detects, SPEC.md §2).
 func reportingErrors(_ body: () async throws -> Void) async throws {
     do {
         try await body()
     } catch let error as ExitCode {
         throw error
+    } catch let error as EngineError where error.isUsageError {
+        for line in ErrorReport.lines(for: error) { Terminal.writeError(line) }
+        throw ExitCode(2)
     } catch {
         for line in ErrorReport.lines(for: error) { Terminal.writeError(line) }
         throw ExitCode.failure

@@ -8,7 +8,7 @@ struct Lake: AsyncParsableCommand {
         commandName: "lake",
         abstract: "Turn files and streams into Delta Lake tables, query them with SQL, keep them healthy.",
         version: LakeVersion.string,
-        subcommands: [DemoCommand.self, Inspect.self, Cat.self]
+        subcommands: [DemoCommand.self, Inspect.self, Cat.self, History.self, Describe.self]
     )
 }
 
