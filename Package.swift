@@ -108,7 +108,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LakeEngineTests",
-            dependencies: ["LakeEngine", "LakeParquet", "LakeColumnar", "LakeTestSupport"],
+            dependencies: ["LakeEngine", "LakeDelta", "LakeParquet", "LakeColumnar", "LakeTestSupport"],
             swiftSettings: swiftSettings
         ),
 

@@ -32,4 +32,4 @@ echo "== interop: deltalake reads a table only lake's checkpoint can rebuild"
 interop_dir=$(mktemp -d)
 trap 'rm -rf "$interop_dir"' EXIT
 LAKE_INTEROP_DIR="$interop_dir" swift test --filter CheckpointInteropTable
-.venv/bin/python Tools/interop/delta_checkpoint.py "$interop_dir"
+LAKE_BIN="$(swift build --show-bin-path)/lake" .venv/bin/python Tools/interop/delta_checkpoint.py "$interop_dir"

@@ -7,24 +7,13 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "Worker threads (default: all cores; also LAKE_THREADS).")
     var threads: Int?
 
-    @Option(name: .long, help: "The lake: the directory whose sub-directories are tables (default: $LAKE_HOME, else ./lakehouse).")
+    @Option(
+        name: .long,
+        help: "The lake: the directory whose sub-directories are tables (default: LAKE_HOME, else ./lakehouse).")
     var lake: String?
 
-    /// The lake directory: `--lake`, else `LAKE_HOME`, else `./lakehouse` (SPEC.md §2).
-    var resolvedLake: String {
-        if let lake, !lake.isEmpty { return lake }
-        if let home = Terminal.environment("LAKE_HOME"), !home.isEmpty { return home }
-        return "lakehouse"
-    }
-
-    /// The root directory of `table`: a plain name (`[A-Za-z_][A-Za-z0-9_]*`) is a table of the
-    /// lake; anything else is a path (SPEC.md §2).
-    func tableRoot(_ table: String) -> String {
-        let isName = table.first.map { $0 == "_" || ($0.isASCII && $0.isLetter) } == true
-            && table.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
-        if isName { return resolvedLake + "/" + table }
-        return table.count > 1 && table.hasSuffix("/") ? String(table.dropLast()) : table
-    }
+    /// The lake root: `--lake`, else `LAKE_HOME`, else `./lakehouse` (SPEC.md §2.5).
+    var lakeRoot: String { LakeRoot.resolve(option: lake, home: Terminal.environment("LAKE_HOME")) }
 
     /// The thread count to use: `--threads`, else `LAKE_THREADS`, else the core count.
     var resolvedThreads: Int {
@@ -61,12 +50,16 @@ struct GlobalOptions: ParsableArguments {
     }
 }
 
-/// Runs a command body, printing lake's errors as `error:`/`help:` lines and exiting 1 on failure.
+/// Runs a command body, printing lake's errors as `error:`/`help:` lines and exiting 1 on failure
+/// (2 for wrong usage the engine detects, SPEC.md §2).
 func reportingErrors(_ body: () async throws -> Void) async throws {
     do {
         try await body()
     } catch let error as ExitCode {
         throw error
+    } catch let error as EngineError where error.isUsageError {
+        for line in ErrorReport.lines(for: error) { Terminal.writeError(line) }
+        throw ExitCode(2)
     } catch {
         for line in ErrorReport.lines(for: error) { Terminal.writeError(line) }
         // A commit whose durability is unknown is neither success nor failure (SPEC.md §1, I4).

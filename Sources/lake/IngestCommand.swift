@@ -3,13 +3,13 @@ import LakeDelta
 import LakeEngine
 
 extension Lake {
-    /// `lake ingest`: load files into a Delta table in one atomic commit (SPEC.md §2.5).
+    /// `lake ingest`: load files into a Delta table in one atomic commit (SPEC.md §2.8).
     struct Ingest: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Load Parquet files into a Delta table, in one atomic commit.",
             discussion: """
                 Creates the table on first use. Every row of every input is committed in one version, or \
-                none is (SPEC.md §2.5, §7).
+                none is (SPEC.md §2.8, §7).
                 """
         )
 
@@ -57,8 +57,9 @@ extension Lake {
                 request.options.parquet = try writer.options()
                 if let targetFileSize, let bytes = Self.bytes(targetFileSize) { request.options.targetFileSize = bytes }
                 if let txnApp, let txnVersion { request.transaction = (appId: txnApp, version: txnVersion) }
+                let location = try TableLocation.resolve(table, lakeRoot: global.lakeRoot)
                 let report = try await FileIngest.run(
-                    tableRoot: global.tableRoot(table), inputs: inputs, request: request, threads: global.resolvedThreads)
+                    tableRoot: location.path, inputs: inputs, request: request, threads: global.resolvedThreads)
                 Terminal.write((format == .json ? report.json : report.text) + "\n")
             }
         }

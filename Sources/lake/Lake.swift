@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
 import ArgumentParser
 import LakeEngine
 
@@ -8,13 +11,27 @@ struct Lake: AsyncParsableCommand {
         commandName: "lake",
         abstract: "Turn files and streams into Delta Lake tables, query them with SQL, keep them healthy.",
         version: LakeVersion.string,
-        subcommands: [DemoCommand.self, Ingest.self, Inspect.self, Cat.self]
+        subcommands: [DemoCommand.self, Ingest.self, Inspect.self, Cat.self, History.self, Describe.self]
     )
 
     /// Runs the command line, accepting the global options (`--threads`, `--lake`) before the
     /// command name as well as after it (SPEC.md §2).
+    /// Wrong usage exits with status 2 (SPEC.md §2), where argument-parser would use 64.
     static func main() async {
-        await main(GlobalOptions.movingLeadingOptions(Array(CommandLine.arguments.dropFirst())))
+        let arguments = GlobalOptions.movingLeadingOptions(Array(CommandLine.arguments.dropFirst()))
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            guard code == .validationFailure else { exit(withError: error) }
+            Terminal.writeError(fullMessage(for: error))
+            Glibc.exit(2)
+        }
     }
 }
 

@@ -103,7 +103,7 @@ public struct DeltaLog: Sendable {
     }
 
     /// Applies the checkpoint (if any) and the commits up to `version`; returns the checkpoint's version.
-    private func replayLog(to version: Int64, listing: LogListing, into replay: inout LogReplay) throws(DeltaError)
+    func replayLog(to version: Int64, listing: LogListing, into replay: inout LogReplay) throws(DeltaError)
         -> Int64?
     {
         var firstFailure: DeltaError?

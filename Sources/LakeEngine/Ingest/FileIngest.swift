@@ -7,7 +7,7 @@ import LakeParquet
     import Glibc
 #endif
 
-/// What `lake ingest` did (SPEC.md §2.5).
+/// What `lake ingest` did (SPEC.md §2.8).
 public struct IngestReport: Sendable {
     /// The table written.
     public var table: String
@@ -49,7 +49,7 @@ public struct IngestReport: Sendable {
     }
 }
 
-/// Ingests Parquet files into a Delta table in one commit (SPEC.md §2.5).
+/// Ingests Parquet files into a Delta table in one commit (SPEC.md §2.8).
 public enum FileIngest {
     /// Reads every row group of `inputs` (files, or directories of `*.parquet` files) into the
     /// table at `tableRoot` and commits them as one version.
