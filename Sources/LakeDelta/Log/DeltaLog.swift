@@ -69,11 +69,11 @@ public struct DeltaLog: Sendable {
         for column in metadata.partitionColumns where schema.field(named: column) == nil {
             throw .invalidSchema(table: tableRoot, reason: "partition column '\(column)' is not in the schema")
         }
-        // The snapshot's time: its commit's file time, made monotonic over the commits replayed
-        // since the checkpoint (time travel by timestamp uses the whole log, SPEC.md §6.5).
-        let timestamp = try CommitTimestamps(
-            log: self, listing: listing, metadata: metadata, from: checkpointVersion ?? 0
-        ).timestamp(of: version)
+        // The snapshot's time, on demand: the whole log's file times, made monotonic (SPEC.md §6.5).
+        let log = self
+        let timestamp: @Sendable () -> Int64 = {
+            (try? CommitTimestamps(log: log, listing: listing, metadata: metadata).timestamp(of: version)) ?? 0
+        }
         return Snapshot(
             tableRoot: tableRoot, version: version, timestamp: timestamp, protocolAction: protocolAction,
             metadata: metadata, deltaSchema: schema, replay: replay, checkpointVersion: checkpointVersion)

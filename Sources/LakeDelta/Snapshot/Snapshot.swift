@@ -20,7 +20,11 @@ public struct Snapshot: Sendable {
     /// The table version.
     public let version: Int64
     /// The version's commit time in milliseconds since the epoch (SPEC.md §6.5).
-    public let timestamp: Int64
+    ///
+    /// Read on demand: the monotonic rule needs the file times of the whole log, which opening a
+    /// table does not otherwise read.
+    public var timestamp: Int64 { timestampSource() }
+    private let timestampSource: @Sendable () -> Int64
     /// The protocol in force at this version.
     public let protocolAction: ProtocolAction
     /// The metadata in force at this version.
@@ -42,9 +46,18 @@ public struct Snapshot: Sendable {
         tableRoot: String, version: Int64, timestamp: Int64, protocolAction: ProtocolAction, metadata: TableMetadata,
         deltaSchema: DeltaSchema, replay: LogReplay, checkpointVersion: Int64?
     ) {
+        self.init(
+            tableRoot: tableRoot, version: version, timestamp: { timestamp }, protocolAction: protocolAction,
+            metadata: metadata, deltaSchema: deltaSchema, replay: replay, checkpointVersion: checkpointVersion)
+    }
+
+    init(
+        tableRoot: String, version: Int64, timestamp: @escaping @Sendable () -> Int64, protocolAction: ProtocolAction,
+        metadata: TableMetadata, deltaSchema: DeltaSchema, replay: LogReplay, checkpointVersion: Int64?
+    ) {
         self.tableRoot = tableRoot
         self.version = version
-        self.timestamp = timestamp
+        self.timestampSource = timestamp
         self.protocolAction = protocolAction
         self.metadata = metadata
         self.deltaSchema = deltaSchema
