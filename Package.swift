@@ -115,3 +115,13 @@ if Context.environment["LAKE_FUZZ"] != nil {
         )
     }
 }
+
+// LakeIO's own tests (commit primitives, listings, path safety); appended here to keep the target
+// list above easy to merge.
+package.targets.append(
+    .testTarget(
+        name: "LakeIOTests",
+        dependencies: ["LakeIO", "LakeTestSupport"],
+        swiftSettings: swiftSettings
+    )
+)
