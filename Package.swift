@@ -126,3 +126,33 @@ let package = Package(
         ),
     ]
 )
+
+// libFuzzer targets (reliability.md §5), declared only when `LAKE_FUZZ` is set: they have no `main`
+// (libFuzzer supplies it), so a plain `swift build` could not link them. Build and run them with
+// `Tools/Fuzz/run.sh <target> [seconds]`, which uses `--sanitize=fuzzer` and a separate scratch path.
+if Context.environment["LAKE_FUZZ"] != nil {
+    let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+        ("FuzzCompression", ["LakeCompression"]),
+        ("FuzzParquet", ["LakeParquet", "LakeIO", "LakeColumnar"]),
+    ]
+    for target in fuzzTargets {
+        package.targets.append(
+            .executableTarget(
+                name: target.name,
+                dependencies: target.dependencies,
+                path: "Tools/Fuzz/\(target.name)",
+                swiftSettings: swiftSettings + [.unsafeFlags(["-parse-as-library"])]
+            )
+        )
+    }
+}
+
+// LakeIO's own tests (commit primitives, listings, path safety); appended here to keep the target
+// list above easy to merge.
+package.targets.append(
+    .testTarget(
+        name: "LakeIOTests",
+        dependencies: ["LakeIO", "LakeTestSupport"],
+        swiftSettings: swiftSettings
+    )
+)

@@ -27,4 +27,24 @@ public enum Codec: String, Sendable, Hashable, CaseIterable {
         case .zstd: "zstd"
         }
     }
+
+    /// The most bytes `compressedSize` bytes of this codec can inflate to, by the format's own limits.
+    ///
+    /// Readers compare a page header's uncompressed size with this before allocating the output, so
+    /// a forged size cannot make them allocate more than a fixed multiple of the bytes they hold
+    /// (SPEC.md §4.5). The bounds are the formats' best cases plus a little slack: snappy copies 64
+    /// bytes for 3, LZ4 adds 255 bytes per extra length byte, deflate 258 bytes per 2 bits, and a
+    /// zstd RLE block 128 KiB for 4 bytes.
+    public func maximumDecompressedSize(compressedSize: Int) -> Int {
+        let ratio: Int
+        switch self {
+        case .none: return compressedSize
+        case .snappy: ratio = 22
+        case .lz4Hadoop, .lz4Raw: ratio = 256
+        case .gzip: ratio = 1_032
+        case .zstd: ratio = 32_768
+        }
+        let (product, overflow) = max(0, compressedSize).multipliedReportingOverflow(by: ratio)
+        return overflow ? .max : product &+ 64
+    }
 }

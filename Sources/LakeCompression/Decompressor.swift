@@ -79,6 +79,31 @@ public final class Decompressor {
         }
     }
 
+    /// The decompressed size `input` records about itself, when its format records one exactly.
+    ///
+    /// A snappy block starts with its length; a single zstd frame may carry its content size. Other
+    /// codecs (and zstd input of several frames, or a frame without the size) return `nil`. Readers
+    /// compare this with the size a page header states before allocating the output.
+    public static func declaredSize(_ codec: Codec, of input: UnsafeRawBufferPointer) -> Int? {
+        guard let source = input.baseAddress, input.count > 0 else { return nil }
+        switch codec {
+        case .snappy:
+            var declared = 0
+            let status = snappy_uncompressed_length(
+                source.assumingMemoryBound(to: CChar.self), input.count, &declared)
+            return status == SNAPPY_OK ? declared : nil
+        case .zstd:
+            let frameSize = ZSTD_findFrameCompressedSize(source, input.count)
+            guard ZSTD_isError(frameSize) == 0, frameSize == input.count else { return nil }
+            let contentSize = ZSTD_getFrameContentSize(source, input.count)
+            // ZSTD_CONTENTSIZE_UNKNOWN and _ERROR are the two largest values.
+            guard contentSize < UInt64.max - 1, contentSize <= UInt64(Int.max) else { return nil }
+            return Int(contentSize)
+        case .none, .gzip, .lz4Hadoop, .lz4Raw:
+            return nil
+        }
+    }
+
     // MARK: snappy
 
     /// Decompresses one raw snappy block, checking its declared length before inflating.

@@ -10,12 +10,18 @@ import LakeColumnar
 ///
 /// Reads are exact: asking for bytes past the end throws ``StorageError/unexpectedEnd(path:offset:wanted:available:)``
 /// instead of returning fewer bytes, so decoders never see a silently short buffer.
+///
+/// A file can also be a byte array held in memory (``init(path:contents:)``), read through the same
+/// checks; fuzzers and tests use it to run the readers without touching the disk.
 public final class RandomAccessFile: Sendable {
     /// The path the file was opened with.
     public let path: String
     /// The file size in bytes when it was opened.
     public let size: Int
+    /// The open descriptor, or -1 for a file held in memory.
     private let descriptor: Int32
+    /// The bytes of a file held in memory (empty for a file on disk).
+    private let contents: ContiguousArray<UInt8>
 
     /// Opens `path` for reading.
     ///
@@ -36,10 +42,19 @@ public final class RandomAccessFile: Sendable {
         self.path = path
         self.size = Int(info.st_size)
         self.descriptor = descriptor
+        self.contents = []
+    }
+
+    /// Wraps bytes held in memory as a read-only file named `path` (used only in messages).
+    package init(path: String, contents: ContiguousArray<UInt8>) {
+        self.path = path
+        self.size = contents.count
+        self.descriptor = -1
+        self.contents = contents
     }
 
     deinit {
-        close(descriptor)
+        if descriptor >= 0 { close(descriptor) }
     }
 
     /// Reads exactly `count` bytes at `offset` into `buffer`, which must hold at least `count` bytes.
@@ -47,6 +62,14 @@ public final class RandomAccessFile: Sendable {
         precondition(buffer.count >= count, "the buffer holds \(buffer.count) bytes, not \(count)")
         guard offset >= 0, count >= 0, offset <= size, count <= size - offset else {
             throw .unexpectedEnd(path: path, offset: offset, wanted: count, available: max(0, size - max(0, offset)))
+        }
+        if descriptor < 0 {
+            if count > 0 {
+                contents.withUnsafeBytes { source in
+                    buffer.baseAddress!.copyMemory(from: source.baseAddress! + offset, byteCount: count)
+                }
+            }
+            return
         }
         var done = 0
         while done < count {

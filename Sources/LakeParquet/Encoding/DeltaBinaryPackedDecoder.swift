@@ -19,6 +19,23 @@ package enum DeltaBinaryPackedDecoder {
     /// low enough that byte counts cannot overflow.
     static let maxBlockSize: UInt64 = 1 << 31
 
+    /// The value count a stream's header states, read without decoding the stream.
+    ///
+    /// Callers compare it with the count they expect before allocating room for the values, so a
+    /// page's claim costs memory only once the stream agrees with it (SPEC.md §4.5).
+    ///
+    /// - Throws: ``DecodeError/corrupt(_:)`` when the header is empty or malformed.
+    package static func headerValueCount(_ input: UnsafeRawBufferPointer) throws(DecodeError) -> Int {
+        guard let base = input.baseAddress, !input.isEmpty else { throw emptyStream() }
+        var offset = 0
+        _ = try VarInt.readCount(
+            base, end: input.count, offset: &offset, limit: maxBlockSize, field: "DELTA_BINARY_PACKED block size")
+        _ = try VarInt.readCount(
+            base, end: input.count, offset: &offset, limit: maxBlockSize, field: "DELTA_BINARY_PACKED miniblock count")
+        return try VarInt.readCount(
+            base, end: input.count, offset: &offset, limit: UInt64(Int.max), field: "DELTA_BINARY_PACKED value count")
+    }
+
     /// Decodes a whole DELTA_BINARY_PACKED stream into `output`.
     ///
     /// - Parameters:

@@ -23,6 +23,7 @@ package enum DeltaByteArrayDecoder {
     ) throws(DecodeError) -> Int {
         guard count >= 0 else { throw .corrupt("negative value count \(count)") }
         if count == 0 && input.isEmpty { return 0 }
+        try DeltaLengths.checkHeader(input, count: count)
         let offsetStart = offsets.count
         offsets.append(contentsOf: repeatElement(0, count: count))
         do {
@@ -47,6 +48,7 @@ package enum DeltaByteArrayDecoder {
         guard count >= 0 else { throw .corrupt("negative value count \(count)") }
         guard width > 0 else { throw PlainDecoder.badWidth(width) }
         if count == 0 && input.isEmpty { return 0 }
+        try DeltaLengths.checkHeader(input, count: count)
         return try decode(input, count: count, fixedWidth: width, endOffsets: nil, bytes: &bytes)
     }
 

@@ -24,6 +24,7 @@ package enum DeltaLengthByteArrayDecoder {
         guard count >= 0 else { throw .corrupt("negative value count \(count)") }
         // An all-null page may carry no lengths stream at all.
         if count == 0 && input.isEmpty { return 0 }
+        try DeltaLengths.checkHeader(input, count: count)
         let offsetStart = offsets.count
         offsets.append(contentsOf: repeatElement(0, count: count))
         do {
@@ -54,6 +55,13 @@ package enum DeltaLengthByteArrayDecoder {
 /// Length arrays stored as DELTA_BINARY_PACKED (DELTA_LENGTH_BYTE_ARRAY lengths, DELTA_BYTE_ARRAY
 /// prefix and suffix lengths): decoding, validation and conversion to offsets.
 enum DeltaLengths {
+    /// Checks, before anything is allocated for them, that the lengths stream's header states
+    /// `count` values.
+    static func checkHeader(_ input: UnsafeRawBufferPointer, count: Int) throws(DecodeError) {
+        let stated = try DeltaBinaryPackedDecoder.headerValueCount(input)
+        guard stated == count else { throw countMismatch(stated, expected: count) }
+    }
+
     /// Decodes exactly `lengths.count` lengths; returns the bytes the stream takes.
     static func decode(
         _ input: UnsafeRawBufferPointer, count: Int, into lengths: UnsafeMutableBufferPointer<Int32>

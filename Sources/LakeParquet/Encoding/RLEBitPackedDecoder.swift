@@ -92,6 +92,27 @@ package struct RLEBitPackedDecoder {
         }
     }
 
+    /// Counts the values the runs in `input` hold, reading only run headers, stopping once the count
+    /// reaches `limit`.
+    ///
+    /// Callers check that runs really hold the `count` values a header claims before allocating
+    /// room for them (SPEC.md §4.5): a page's claim costs memory only once its bytes back it. The
+    /// count follows ``decode(count:into:)``'s rules, including a last bit-packed run cut short.
+    ///
+    /// - Throws: ``DecodeError/corrupt(_:)`` when a run header met before `limit` is malformed.
+    /// - Complexity: O(runs read), not O(values).
+    package static func countValues(
+        _ input: UnsafeRawBufferPointer, bitWidth: Int, limit: Int
+    ) throws(DecodeError) -> Int {
+        var scanner = try RLEBitPackedDecoder(input, bitWidth: bitWidth)
+        var total = 0
+        while total < limit && scanner.offset < input.count {
+            try scanner.startRun()
+            total &+= scanner.runRemaining
+        }
+        return total
+    }
+
     /// Decodes `count` values of bit width 1 as booleans (RLE-encoded BOOLEAN pages).
     ///
     /// - Throws: As ``decode(count:into:)``; also when the bit width is not 1.

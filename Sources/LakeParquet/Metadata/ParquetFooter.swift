@@ -95,7 +95,17 @@ package enum ParquetFooter {
         } catch {
             throw wrap(error, path: path)
         }
+        var totalRows: Int64 = 0
         for (groupIndex, rowGroup) in metadata.rowGroups.enumerated() {
+            // Row counts are summed as `Int` by callers (`ParquetFileReader.rowCount`).
+            let (sum, overflow) = totalRows.addingReportingOverflow(rowGroup.numRows)
+            guard !overflow else {
+                throw .corruptFooter(
+                    path: path,
+                    reason: "the row groups' num_rows add up to more than \(Int64.max) (row group \(groupIndex))"
+                )
+            }
+            totalRows = sum
             guard rowGroup.columns.count == leaves.count else {
                 throw .corruptFooter(
                     path: path,

@@ -18,6 +18,8 @@ struct ColumnChunkReader {
     /// The row group's index and row count.
     var rowGroup: Int
     var rowCount: Int
+    /// The most level entries to decode (``ParquetFileReader/init(file:maxLevelsPerChunk:)``).
+    var maxLevels: Int = .max
 
     /// How far past a chunk's declared end a page may run.
     static let overrunSlack = 64 << 10
@@ -64,9 +66,10 @@ struct ColumnChunkReader {
         do throws(DecodeError) {
             let pages = try PageWalker(
                 chunk: bytes, chunkFileOffset: start, codec: metadata.codec, descriptor: descriptor,
-                expectedLevels: expectedLevels, decompressor: decompressor)
+                expectedLevels: expectedLevels, maxLevels: maxLevels, decompressor: decompressor)
             walker = pages
-            let values = try decodeValues(pages, capacity: expectedLevels)
+            let values = try decodeValues(
+                pages, capacity: expectedLevels, plausible: PageWalker.plausibleValueCount(chunkBytes: bytes.count))
             return DecodedLeaf(
                 definitionLevels: pages.definitionLevels, repetitionLevels: pages.repetitionLevels,
                 levelCount: expectedLevels, values: values)
@@ -99,100 +102,172 @@ struct ColumnChunkReader {
 
     // MARK: - Decoding by physical type
 
-    private func decodeValues(_ pages: PageWalker, capacity: Int) throws(DecodeError) -> Column {
+    /// Decodes the values of every page.
+    ///
+    /// `capacity` is the footer's level count, an upper bound on the values; `plausible` is how many
+    /// values the chunk's bytes make believable (``PageWalker/plausibleValueCount(chunkBytes:)``).
+    /// Buffers are sized from `capacity` only up to `plausible`; beyond it they grow as pages prove
+    /// they hold the values.
+    private func decodeValues(_ pages: PageWalker, capacity: Int, plausible: Int) throws(DecodeError) -> Column {
+        func fixed<T: BitwiseCopyable>(_ type: T.Type) throws(DecodeError) -> ContiguousArray<T> {
+            try decodeFixedWidth(type, pages, capacity: capacity, plausible: plausible)
+        }
         switch descriptor.physicalType {
-        case .boolean:
-            return .boolean(PrimitiveColumn(values: try decodeFixedWidth(Bool.self, pages, capacity: capacity)))
-        case .int32:
-            return try convert(int32: decodeFixedWidth(Int32.self, pages, capacity: capacity))
-        case .int64:
-            return try convert(int64: decodeFixedWidth(Int64.self, pages, capacity: capacity))
-        case .float:
-            return .float32(PrimitiveColumn(values: try decodeFixedWidth(Float.self, pages, capacity: capacity)))
-        case .double:
-            return .float64(PrimitiveColumn(values: try decodeFixedWidth(Double.self, pages, capacity: capacity)))
+        case .boolean: return .boolean(PrimitiveColumn(values: try fixed(Bool.self)))
+        case .int32: return try convert(int32: fixed(Int32.self))
+        case .int64: return try convert(int64: fixed(Int64.self))
+        case .float: return .float32(PrimitiveColumn(values: try fixed(Float.self)))
+        case .double: return .float64(PrimitiveColumn(values: try fixed(Double.self)))
         case .byteArray:
-            let (offsets, bytes) = try decodeByteArrays(pages, capacity: capacity)
+            let (offsets, bytes) = try decodeByteArrays(pages, capacity: capacity, plausible: plausible)
             return try convert(offsets: offsets, bytes: bytes)
         case .fixedLenByteArray:
             let width = descriptor.typeLength
             guard width > 0 else { throw .corrupt("FIXED_LEN_BYTE_ARRAY column with type_length \(width)") }
-            return try convert(fixed: decodeFixedBytes(pages, width: width, capacity: capacity), width: width)
+            return try convert(
+                fixed: decodeFixedBytes(pages, width: width, capacity: capacity, plausible: plausible), width: width)
         case .int96:
-            return try convert(fixed: decodeFixedBytes(pages, width: 12, capacity: capacity), width: 12)
+            return try convert(
+                fixed: decodeFixedBytes(pages, width: 12, capacity: capacity, plausible: plausible), width: 12)
         }
     }
 
     /// Decodes every page of a BOOLEAN, INT32, INT64, FLOAT or DOUBLE chunk into one buffer.
+    ///
+    /// When the footer's count is plausible (`capacity <= plausible`, nearly every real file) the
+    /// buffer is allocated once and pages decode straight into it. Otherwise it starts at
+    /// `plausible` values and doubles as pages need, each page proving first that its bytes hold the
+    /// values it claims (``checkHolds(_:count:width:)``); the result is copied once at the end.
     private func decodeFixedWidth<T: BitwiseCopyable>(
-        _ type: T.Type, _ pages: PageWalker, capacity: Int
+        _ type: T.Type, _ pages: PageWalker, capacity: Int, plausible: Int
     ) throws(DecodeError) -> ContiguousArray<T> {
-        var failure: DecodeError?
-        var dictionary = ContiguousArray<T>()
-        var hasDictionary = false
+        var dictionary: ContiguousArray<T>?
         var indices = ContiguousArray<UInt32>()
-        let values = ContiguousArray<T>(unsafeUninitializedCapacity: capacity) { buffer, initialized in
-            var written = 0
-            do throws(DecodeError) {
-                while let page = try pages.next() {
-                    if page.isDictionary {
-                        dictionary = try decodeDictionary(T.self, page)
-                        hasDictionary = true
-                        continue
+        if capacity <= plausible {
+            var failure: DecodeError?
+            let values = ContiguousArray<T>(unsafeUninitializedCapacity: capacity) { buffer, initialized in
+                var written = 0
+                do throws(DecodeError) {
+                    while let page = try pages.next() {
+                        if page.isDictionary {
+                            dictionary = try decodeDictionary(T.self, page)
+                            continue
+                        }
+                        let count = page.valueCount
+                        guard count <= capacity - written else { throw .corrupt("more values than the chunk declares") }
+                        try decodePage(
+                            page, count: count, dictionary: dictionary, indices: &indices,
+                            into: buffer.baseAddress! + written)
+                        written += count
                     }
-                    let count = page.valueCount
-                    guard count <= capacity - written else { throw .corrupt("more values than the chunk declares") }
-                    let output = buffer.baseAddress! + written
-                    switch page.encoding {
-                    case .plain:
-                        try decodePlain(page.values, count: count, into: output)
-                    case .plainDictionary, .rleDictionary:
-                        guard hasDictionary else { throw .corrupt("a dictionary-encoded page comes without a dictionary") }
-                        try gather(page, count: count, dictionary: dictionary, indices: &indices, into: output)
-                    case .deltaBinaryPacked where T.self == Int32.self || T.self == Int64.self:
-                        let decoded: Int
-                        if T.self == Int32.self {
-                            decoded = try UnsafeMutableRawPointer(output).withMemoryRebound(to: Int32.self, capacity: count) {
-                                pointer throws(DecodeError) in
-                                try DeltaBinaryPackedDecoder.decode(page.values, capacity: count, into: pointer).count
-                            }
-                        } else {
-                            decoded = try UnsafeMutableRawPointer(output).withMemoryRebound(to: Int64.self, capacity: count) {
-                                pointer throws(DecodeError) in
-                                try DeltaBinaryPackedDecoder.decode(page.values, capacity: count, into: pointer).count
-                            }
-                        }
-                        guard decoded == count else {
-                            throw .corrupt("a DELTA_BINARY_PACKED page holds \(decoded) values, expected \(count)")
-                        }
-                    case .byteStreamSplit where T.self != Bool.self:
-                        try ByteStreamSplitDecoder.decode(
-                            page.values, count: count, width: MemoryLayout<T>.size, into: UnsafeMutableRawPointer(output))
-                    case .rle where T.self == Bool.self:
-                        // RLE booleans keep a 4-byte length prefix, in v1 and v2 pages (parquet.md §14.2).
-                        guard page.values.count >= 4 else { throw .corrupt("an RLE boolean page is missing its length") }
-                        let length = Int(page.values.loadUnaligned(as: UInt32.self).littleEndian)
-                        guard length <= page.values.count - 4 else {
-                            throw .corrupt("an RLE boolean page says \(length) bytes but has \(page.values.count - 4)")
-                        }
-                        var decoder = try RLEBitPackedDecoder(
-                            UnsafeRawBufferPointer(rebasing: page.values[4..<(4 + length)]), bitWidth: 1)
-                        try UnsafeMutableRawPointer(output).withMemoryRebound(to: UInt8.self, capacity: count) {
-                            pointer throws(DecodeError) in
-                            try decoder.decode(count: count, into: pointer)
-                        }
-                    default:
-                        throw .unsupported("\(page.encoding.name) encoding for \(descriptor.physicalType) values")
-                    }
-                    written += count
+                } catch {
+                    failure = error
                 }
-            } catch {
-                failure = error
+                initialized = written
             }
-            initialized = written
+            if let failure { throw failure }
+            return values
         }
-        if let failure { throw failure }
-        return values
+        var allocated = plausible
+        var storage = UnsafeMutablePointer<T>.allocate(capacity: allocated)
+        defer { storage.deallocate() }
+        var written = 0
+        while let page = try pages.next() {
+            if page.isDictionary {
+                dictionary = try decodeDictionary(T.self, page)
+                continue
+            }
+            let count = page.valueCount
+            guard count <= capacity - written else { throw .corrupt("more values than the chunk declares") }
+            if count > allocated - written {
+                try checkHolds(page, count: count, width: MemoryLayout<T>.size)
+                let grown = min(capacity, max(written + count, allocated * 2))
+                let larger = UnsafeMutablePointer<T>.allocate(capacity: grown)
+                larger.moveInitialize(from: storage, count: written)
+                storage.deallocate()
+                storage = larger
+                allocated = grown
+            }
+            try decodePage(page, count: count, dictionary: dictionary, indices: &indices, into: storage + written)
+            written += count
+        }
+        return ContiguousArray(UnsafeBufferPointer(start: storage, count: written))
+    }
+
+    /// Decodes one data page's `count` values into `output`, by the page's encoding.
+    private func decodePage<T: BitwiseCopyable>(
+        _ page: WalkedPage, count: Int, dictionary: ContiguousArray<T>?, indices: inout ContiguousArray<UInt32>,
+        into output: UnsafeMutablePointer<T>
+    ) throws(DecodeError) {
+        switch page.encoding {
+        case .plain:
+            try decodePlain(page.values, count: count, into: output)
+        case .plainDictionary, .rleDictionary:
+            guard let dictionary else { throw .corrupt("a dictionary-encoded page comes without a dictionary") }
+            try gather(page, count: count, dictionary: dictionary, indices: &indices, into: output)
+        case .deltaBinaryPacked where T.self == Int32.self || T.self == Int64.self:
+            let decoded: Int
+            if T.self == Int32.self {
+                decoded = try UnsafeMutableRawPointer(output).withMemoryRebound(to: Int32.self, capacity: count) {
+                    pointer throws(DecodeError) in
+                    try DeltaBinaryPackedDecoder.decode(page.values, capacity: count, into: pointer).count
+                }
+            } else {
+                decoded = try UnsafeMutableRawPointer(output).withMemoryRebound(to: Int64.self, capacity: count) {
+                    pointer throws(DecodeError) in
+                    try DeltaBinaryPackedDecoder.decode(page.values, capacity: count, into: pointer).count
+                }
+            }
+            guard decoded == count else {
+                throw .corrupt("a DELTA_BINARY_PACKED page holds \(decoded) values, expected \(count)")
+            }
+        case .byteStreamSplit where T.self != Bool.self:
+            try ByteStreamSplitDecoder.decode(
+                page.values, count: count, width: MemoryLayout<T>.size, into: UnsafeMutableRawPointer(output))
+        case .rle where T.self == Bool.self:
+            // RLE booleans keep a 4-byte length prefix, in v1 and v2 pages (parquet.md §14.2).
+            guard page.values.count >= 4 else { throw .corrupt("an RLE boolean page is missing its length") }
+            let length = Int(page.values.loadUnaligned(as: UInt32.self).littleEndian)
+            guard length <= page.values.count - 4 else {
+                throw .corrupt("an RLE boolean page says \(length) bytes but has \(page.values.count - 4)")
+            }
+            var decoder = try RLEBitPackedDecoder(
+                UnsafeRawBufferPointer(rebasing: page.values[4..<(4 + length)]), bitWidth: 1)
+            try UnsafeMutableRawPointer(output).withMemoryRebound(to: UInt8.self, capacity: count) {
+                pointer throws(DecodeError) in
+                try decoder.decode(count: count, into: pointer)
+            }
+        default:
+            throw .unsupported("\(page.encoding.name) encoding for \(descriptor.physicalType) values")
+        }
+    }
+
+    /// Checks, before room is made for them, that a page's value section holds `count` values of
+    /// `width` bytes by its encoding's own structure: enough bytes for PLAIN and BYTE_STREAM_SPLIT,
+    /// enough runs for RLE and dictionary indices, the stated count for DELTA_BINARY_PACKED. The
+    /// decoders check the same in full; this only keeps a forged count from sizing an allocation.
+    private func checkHolds(_ page: WalkedPage, count: Int, width: Int) throws(DecodeError) {
+        let values = page.values
+        let held: Int
+        switch page.encoding {
+        case .plain, .byteStreamSplit:
+            held = descriptor.physicalType == .boolean ? values.count &* 8 : values.count / max(1, width)
+        case .plainDictionary, .rleDictionary:
+            guard values.count >= 1 else { throw .corrupt("dictionary-index data is empty; expected a bit-width byte") }
+            held = try RLEBitPackedDecoder.countValues(
+                UnsafeRawBufferPointer(rebasing: values[1...]), bitWidth: Int(values[0]), limit: count)
+        case .rle:
+            guard values.count >= 4 else { throw .corrupt("an RLE boolean page is missing its length") }
+            held = try RLEBitPackedDecoder.countValues(
+                UnsafeRawBufferPointer(rebasing: values[4...]), bitWidth: 1, limit: count)
+        case .deltaBinaryPacked:
+            held = try DeltaBinaryPackedDecoder.headerValueCount(values)
+        default:
+            return  // The decoder rejects the encoding before writing anything.
+        }
+        guard held >= count else {
+            throw .corrupt("a \(page.encoding.name) page claims \(count) values but its data holds \(held)")
+        }
     }
 
     private func decodePlain<T: BitwiseCopyable>(
@@ -248,7 +323,11 @@ struct ColumnChunkReader {
     private func decodeIndices(
         _ page: WalkedPage, count: Int, dictionaryCount: Int, into indices: inout ContiguousArray<UInt32>
     ) throws(DecodeError) {
-        if indices.count < count { indices = ContiguousArray(repeating: 0, count: count) }
+        if indices.count < count {
+            // Room for `count` indices only once the runs are seen to hold them.
+            try checkHolds(page, count: count, width: 4)
+            indices = ContiguousArray(repeating: 0, count: count)
+        }
         try indices.withUnsafeMutableBufferPointer { buffer throws(DecodeError) in
             try DictionaryIndexDecoder.decode(
                 page.values, count: count, dictionaryCount: dictionaryCount, into: buffer.baseAddress!)
@@ -256,14 +335,16 @@ struct ColumnChunkReader {
     }
 
     /// Decodes every page of a BYTE_ARRAY chunk into offsets and bytes.
-    private func decodeByteArrays(_ pages: PageWalker, capacity: Int) throws(DecodeError) -> (
+    private func decodeByteArrays(_ pages: PageWalker, capacity: Int, plausible: Int) throws(DecodeError) -> (
         ContiguousArray<Int32>, ContiguousArray<UInt8>
     ) {
+        // Reservations from the footer's counts are capped by what the chunk's bytes make plausible;
+        // the decoders append what pages really hold.
         var offsets = ContiguousArray<Int32>()
-        offsets.reserveCapacity(capacity + 1)
+        offsets.reserveCapacity(min(capacity, plausible) + 1)
         offsets.append(0)
         var bytes = ContiguousArray<UInt8>()
-        bytes.reserveCapacity(min(Int(metadata.totalUncompressedSize), 1 << 28))
+        bytes.reserveCapacity(max(0, min(Int(metadata.totalUncompressedSize), plausible, 1 << 28)))
         var dictionaryOffsets = ContiguousArray<Int32>()
         var dictionaryBytes = ContiguousArray<UInt8>()
         var hasDictionary = false
@@ -351,7 +432,7 @@ struct ColumnChunkReader {
     }
 
     /// Decodes every page of a FIXED_LEN_BYTE_ARRAY (or INT96) chunk into `width`-byte values.
-    private func decodeFixedBytes(_ pages: PageWalker, width: Int, capacity: Int) throws(DecodeError)
+    private func decodeFixedBytes(_ pages: PageWalker, width: Int, capacity: Int, plausible: Int) throws(DecodeError)
         -> ContiguousArray<UInt8>
     {
         var bytes = ContiguousArray<UInt8>()
@@ -373,7 +454,7 @@ struct ColumnChunkReader {
             }
             let count = page.valueCount
             guard count <= capacity - written else { throw .corrupt("more values than the chunk declares") }
-            if bytes.isEmpty { bytes.reserveCapacity(min(capacity * width, 1 << 28)) }
+            if bytes.isEmpty { bytes.reserveCapacity(min(capacity, plausible) * min(width, 1 << 16)) }
             switch page.encoding {
             case .plain:
                 _ = try PlainDecoder.decodeFixed(page.values, count: count, width: width, bytes: &bytes)
@@ -396,6 +477,10 @@ struct ColumnChunkReader {
             case .deltaByteArray:
                 _ = try DeltaByteArrayDecoder.decodeFixed(page.values, count: count, width: width, bytes: &bytes)
             case .byteStreamSplit:
+                guard page.values.count == count * width else {
+                    throw .corrupt(
+                        "a BYTE_STREAM_SPLIT page of \(count) values holds \(page.values.count) bytes, not \(count * width)")
+                }
                 let base = bytes.count
                 bytes.append(contentsOf: repeatElement(0, count: count * width))
                 try bytes.withUnsafeMutableBufferPointer { output throws(DecodeError) in

@@ -30,6 +30,9 @@ final class PageWalker {
     private let maxDefinitionLevel: Int
     private let maxRepetitionLevel: Int
     private let expectedLevels: Int
+    /// The most level entries this walker decodes (a resource limit for fuzzing; see
+    /// ``ParquetFileReader/init(file:maxLevelsPerChunk:)``).
+    private let maxLevels: Int
     private let decompressor: Decompressor
     private var position = 0
     /// Decompression output, reused across pages.
@@ -44,7 +47,7 @@ final class PageWalker {
 
     init(
         chunk: ContiguousArray<UInt8>, chunkFileOffset: Int, codec: CompressionCodec, descriptor: ColumnDescriptor,
-        expectedLevels: Int, decompressor: Decompressor
+        expectedLevels: Int, maxLevels: Int = .max, decompressor: Decompressor
     ) throws(DecodeError) {
         self.chunk = chunk
         self.chunkFileOffset = chunkFileOffset
@@ -61,14 +64,27 @@ final class PageWalker {
         self.maxDefinitionLevel = descriptor.maxDefinitionLevel
         self.maxRepetitionLevel = descriptor.maxRepetitionLevel
         self.expectedLevels = expectedLevels
+        self.maxLevels = maxLevels
         self.decompressor = decompressor
         self.scratch = UnsafeMutableRawBufferPointer(start: nil, count: 0)
-        if maxDefinitionLevel > 0 { definitionLevels.reserveCapacity(expectedLevels) }
-        if maxRepetitionLevel > 0 { repetitionLevels.reserveCapacity(expectedLevels) }
+        // The footer's count is a claim: reserve only what the chunk's bytes could plausibly hold
+        // and let pages that really decode more grow the arrays (SPEC.md §4.5).
+        let reservation = min(expectedLevels, Self.plausibleValueCount(chunkBytes: chunk.count))
+        if maxDefinitionLevel > 0 { definitionLevels.reserveCapacity(reservation) }
+        if maxRepetitionLevel > 0 { repetitionLevels.reserveCapacity(reservation) }
     }
 
     deinit {
         scratch.deallocate()
+    }
+
+    /// How many values a column chunk of `chunkBytes` stored bytes may hold before the reader stops
+    /// taking the footer's word for it: buffers sized from a count up to this are allocated at once,
+    /// larger counts grow as pages are decoded.
+    ///
+    /// Generous for real files (64 values per stored byte), yet bounded by the file's size.
+    static func plausibleValueCount(chunkBytes: Int) -> Int {
+        max(1 << 16, chunkBytes &* 64)
     }
 
     /// The byte offset in the file of the next unread byte of the chunk.
@@ -190,6 +206,9 @@ final class PageWalker {
             throw .corrupt(
                 "page at byte \(pageOffset) holds \(count) values but only \(expectedLevels - levelsRead) remain in the chunk")
         }
+        guard count <= maxLevels - levelsRead else {
+            throw .unsupported("more than \(maxLevels) values in one column chunk (page at byte \(pageOffset))")
+        }
         return count
     }
 
@@ -206,6 +225,22 @@ final class PageWalker {
             return chunk.withUnsafeBytes { UnsafeRawBufferPointer(rebasing: $0[start..<(start + storedSize)]) }
         }
         if rawSize == 0 && storedSize == 0 { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        // The header's size is a claim: check it against what the stored bytes can inflate to, and
+        // against the size the compressed data records itself, before allocating for it.
+        let bound = codec.maximumDecompressedSize(compressedSize: storedSize)
+        guard rawSize <= bound else {
+            throw .corrupt(
+                "page at byte \(pageOffset) says it inflates to \(rawSize) bytes, but \(storedSize) bytes of "
+                    + "\(codecName) inflate to at most \(bound)")
+        }
+        let declared = chunk.withBytes { bytes in
+            Decompressor.declaredSize(codec, of: UnsafeRawBufferPointer(rebasing: bytes[start..<(start + storedSize)]))
+        }
+        if let declared, declared != rawSize {
+            throw .corrupt(
+                "page at byte \(pageOffset) says it inflates to \(rawSize) bytes, but its \(codecName) data "
+                    + "records \(declared)")
+        }
         if scratch.count < rawSize {
             scratch.deallocate()
             scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: max(rawSize, scratch.count * 2), alignment: 16)
@@ -249,6 +284,11 @@ final class PageWalker {
     ) throws(DecodeError) {
         guard count > 0 else { return }
         let width = bitWidth(forMaxValue: UInt64(maxLevel))
+        // Room for `count` levels only once the runs are seen to hold them.
+        let held = try RLEBitPackedDecoder.countValues(bytes, bitWidth: width, limit: count)
+        guard held >= count else {
+            throw .corrupt("the levels hold \(held) values, fewer than the page's \(count)")
+        }
         var decoder = try RLEBitPackedDecoder(bytes, bitWidth: width)
         let start = levels.count
         levels.append(contentsOf: repeatElement(0, count: count))

@@ -74,7 +74,8 @@ extension ParquetFileReader {
             groups.append(
                 ParquetInspection.Group(
                     rows: Int(group.numRows),
-                    compressedSize: chunks.reduce(0) { $0 + $1.compressedSize },
+                    // Saturating: the sizes are the footer's claims, not yet checked against the file.
+                    compressedSize: chunks.reduce(0) { $0 &+ min($1.compressedSize, Int.max &- $0) },
                     uncompressedSize: Int(group.totalByteSize), chunks: chunks))
         }
         return ParquetInspection(

@@ -22,6 +22,8 @@ public final class ParquetFileReader: Sendable {
     package let parquetSchema: ParquetSchema
     /// For each top-level column, the leaf columns below it.
     private let leavesOfRoot: [[Int]]
+    /// The most level entries (values and nulls) decoded from one column chunk.
+    package let maxLevelsPerChunk: Int
 
     /// Opens `path` and reads its footer.
     public convenience init(path: String) throws(ParquetError) {
@@ -35,8 +37,19 @@ public final class ParquetFileReader: Sendable {
     }
 
     /// Reads the footer of an open file.
-    public init(file: RandomAccessFile) throws(ParquetError) {
+    public convenience init(file: RandomAccessFile) throws(ParquetError) {
+        try self.init(file: file, maxLevelsPerChunk: .max)
+    }
+
+    /// Reads the footer of an open file, refusing to decode more than `maxLevelsPerChunk` level
+    /// entries from any one column chunk.
+    ///
+    /// Without a limit, a few bytes of RLE may stand for billions of values (SPEC.md §4.5); the
+    /// fuzzer sets one so that only allocations the file's bytes cannot back show up as bugs. A
+    /// chunk over the limit fails with ``ParquetError/unsupported(path:feature:)``.
+    package init(file: RandomAccessFile, maxLevelsPerChunk: Int) throws(ParquetError) {
         self.path = file.path
+        self.maxLevelsPerChunk = maxLevelsPerChunk
         self.file = file
         let metadata = try ParquetFooter.read(file)
         let schema: ParquetSchema
@@ -175,7 +188,7 @@ public final class ParquetFileReader: Sendable {
         let group = metadata.rowGroups[rowGroup]
         return ColumnChunkReader(
             path: path, descriptor: parquetSchema.columns[leaf], metadata: group.columns[leaf].metaData!,
-            rowGroup: rowGroup, rowCount: Int(group.numRows))
+            rowGroup: rowGroup, rowCount: Int(group.numRows), maxLevels: maxLevelsPerChunk)
     }
 
     private func assemble(rowGroup: Int, roots: [Int], leaves: [DecodedLeaf?]) throws(ParquetError) -> RecordBatch {
