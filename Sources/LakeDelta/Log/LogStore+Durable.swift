@@ -30,12 +30,9 @@ extension LogStore {
         guard fsync(descriptor) == 0 else { throw StorageError.fromErrno(errno, path: path, operation: "fsync") }
     }
 
-    /// Forces the directory at `path` (its entries: new names, renames) to stable storage.
+    /// Forces the directory entries of `path` to stable storage.
     static func syncDirectory(_ path: String) throws(StorageError) {
-        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw StorageError.fromErrno(errno, path: path, operation: "open") }
-        defer { close(descriptor) }
-        guard fsync(descriptor) == 0 else { throw StorageError.fromErrno(errno, path: path, operation: "fsync") }
+        try FileSystem.syncDirectory(path)
     }
 
     /// Renames `source` to `destination`, replacing a file already there (`rename(2)`).

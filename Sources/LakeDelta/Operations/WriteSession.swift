@@ -288,10 +288,6 @@ public final class WriteSession {
     }
 
     private static func createTableDirectory(_ path: String) throws(DeltaError) {
-        var current = path.hasPrefix("/") ? "" : "."
-        for component in path.split(separator: "/") {
-            current += "/" + component
-            try Transaction.createDirectory(current)
-        }
+        try Transaction.createDirectory(path)
     }
 }

@@ -150,41 +150,39 @@ public struct Transaction: Sendable {
     /// Temp file (fsynced) → `link(2)` → unlink temp → fsync the directory. The temp name starts
     /// with `.` and ends in `.tmp`, so log listing ignores it.
     static func createIfAbsent(logPath: String, name: String, bytes: [UInt8]) throws(DeltaError) -> Bool {
-        let temporary = logPath + "/." + name + "." + UUID.random() + ".tmp"
+        let target = logPath + "/" + name
+        if unsafeCommitForTests { return try createUnsafely(target, bytes: bytes) }
+        do {
+            try FileSystem.createExclusive(at: target, contents: bytes)
+            return true
+        } catch {
+            switch error {
+            case .alreadyExists: return false
+            case .createdNotDurable:
+                throw .commitUnconfirmed(table: logPath, version: Int64(name.prefix(20)) ?? -1, reason: error.description)
+            default: throw .storage(error)
+            }
+        }
+    }
+
+    /// The negative control of the concurrency test (SPEC.md §7.3): check, then rename over
+    /// whatever appeared meanwhile. Loses commits under contention by design.
+    private static func createUnsafely(_ target: String, bytes: [UInt8]) throws(DeltaError) -> Bool {
+        if FileSystem.exists(target) { return false }
+        let temporary = target + "." + UUID.random() + ".tmp"
         do throws(StorageError) {
             let file = try FileWriter(path: temporary, exclusive: true)
-            do {
-                try file.write(bytes)
-                try file.sync()
-                try file.close()
-            } catch {
-                try? file.close()
-                FileSystem.remove(temporary)
-                throw error
-            }
+            try file.write(bytes)
+            try file.close()
         } catch {
+            FileSystem.remove(temporary)
             throw .storage(error)
         }
-        defer { FileSystem.remove(temporary) }
-        let target = logPath + "/" + name
-        if unsafeCommitForTests {
-            // The negative control of the concurrency test (SPEC.md §7.3): check, then rename
-            // over whatever appeared meanwhile. Loses commits under contention by design.
-            if FileSystem.exists(target) { return false }
-            usleep(200)
-            if rename(temporary, target) != 0 { throw .storage(.fromErrno(errno, path: target, operation: "rename")) }
-            return true
-        }
-        if link(temporary, target) != 0 {
+        usleep(200)
+        if rename(temporary, target) != 0 {
             let code = errno
-            if code == EEXIST { return false }
-            throw .storage(.fromErrno(code, path: target, operation: "link"))
-        }
-        FileSystem.remove(temporary)
-        do {
-            try syncDirectory(logPath)
-        } catch {
-            throw .commitUnconfirmed(table: logPath, version: Int64(name.prefix(20)) ?? -1, reason: error.description)
+            FileSystem.remove(temporary)
+            throw .storage(.fromErrno(code, path: target, operation: "rename"))
         }
         return true
     }
@@ -193,16 +191,11 @@ public struct Transaction: Sendable {
     /// test that must see it lose commits. Never set it for real tables.
     static let unsafeCommitForTests: Bool = getenv("LAKE_TEST_UNSAFE_COMMIT").map { String(cString: $0) == "1" } ?? false
 
-    static func syncDirectory(_ path: String) throws(DeltaError) {
-        let descriptor = open(path, O_RDONLY | O_DIRECTORY)
-        guard descriptor >= 0 else { throw .storage(.fromErrno(errno, path: path, operation: "open")) }
-        defer { close(descriptor) }
-        guard fsync(descriptor) == 0 else { throw .storage(.fromErrno(errno, path: path, operation: "fsync")) }
-    }
-
     static func createDirectory(_ path: String) throws(DeltaError) {
-        if mkdir(path, 0o755) != 0 && errno != EEXIST {
-            throw .storage(.fromErrno(errno, path: path, operation: "mkdir"))
+        do {
+            try FileSystem.createDirectories(path)
+        } catch {
+            throw .storage(error)
         }
     }
 }

@@ -218,10 +218,11 @@ public final class TableWriter {
     }
 
     private func syncDirectory(_ path: String) throws(DeltaError) {
-        let descriptor = Glibc.open(path, O_RDONLY | O_DIRECTORY)
-        guard descriptor >= 0 else { throw .storage(.fromErrno(errno, path: path, operation: "open")) }
-        defer { Glibc.close(descriptor) }
-        guard fsync(descriptor) == 0 else { throw .storage(.fromErrno(errno, path: path, operation: "fsync")) }
+        do {
+            try FileSystem.syncDirectory(path)
+        } catch {
+            throw .storage(error)
+        }
     }
 
     private static func fiveDigits(_ value: Int) -> String {

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
 import LakeColumnar
 import LakeIO
 import LakeIngest
@@ -29,7 +26,7 @@ public struct Demo: Sendable {
 
     /// Runs every step, reporting as it goes; throws the first failure.
     public func run(report: (String) -> Void) async throws {
-        try Self.createDirectory(directory)
+        try FileSystem.createDirectories(directory)
         let path = directory + "/sensors.zstd.parquet"
         FileSystem.remove(path)
         let clock = ContinuousClock()
@@ -84,13 +81,6 @@ public struct Demo: Sendable {
         report(text.hasSuffix("\n") ? String(text.dropLast()) : text)
     }
 
-    /// Creates `path` (one level) unless it exists. Moves onto LakeIO's directory helpers once they land.
-    private static func createDirectory(_ path: String) throws {
-        if mkdir(path, 0o755) != 0 && errno != EEXIST {
-            throw DemoError.cannotCreate(path: path, reason: String(cString: strerror(errno)))
-        }
-    }
-
     static func text(_ scalar: ScalarValue?) -> String {
         scalar.flatMap { ValueText.plain($0) } ?? "-"
     }
@@ -123,19 +113,12 @@ public struct Demo: Sendable {
 /// A demo step that found something wrong.
 public enum DemoError: LakeError {
     case mismatch(path: String)
-    case cannotCreate(path: String, reason: String)
 
     public var description: String {
         switch self {
         case .mismatch(let path): "the rows read back from \(path) differ from the rows written"
-        case .cannotCreate(let path, let reason): "cannot create the demo directory \(path): \(reason)"
         }
     }
 
-    public var help: String? {
-        switch self {
-        case .mismatch: "This is a bug in lake: please report it with the file."
-        case .cannotCreate: "Pass --dir with a writable directory."
-        }
-    }
+    public var help: String? { "This is a bug in lake: please report it with the file." }
 }
