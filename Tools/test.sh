@@ -33,3 +33,10 @@ interop_dir=$(mktemp -d)
 trap 'rm -rf "$interop_dir"' EXIT
 LAKE_INTEROP_DIR="$interop_dir" swift test --filter CheckpointInteropTable
 LAKE_BIN="$(swift build --show-bin-path)/lake" .venv/bin/python Tools/interop/delta_checkpoint.py "$interop_dir"
+echo "== Delta interop and reliability (T1 concurrent writers, T2 kill -9)"
+lake_bin="$(swift build --show-bin-path)/lake"
+status=0
+LAKE_BIN="$lake_bin" .venv/bin/python Tools/interop/delta_roundtrip.py || status=1
+LAKE_BIN="$lake_bin" .venv/bin/python Tools/reliability/t1_concurrent_writers.py || status=1
+LAKE_BIN="$lake_bin" .venv/bin/python Tools/reliability/t2_kill9.py || status=1
+exit $status
