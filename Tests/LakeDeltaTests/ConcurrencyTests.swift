@@ -91,10 +91,10 @@ struct ConcurrencyTests {
             let compactionActions: [Action] = [Self.remove(old, dataChange: false), .add(compacted)]
             if compactionFirst {
                 _ = try compaction.commit(compactionActions, operation: CommitOperation(name: "OPTIMIZE"))
-                #expect(try append.commit([.add(appended)], operation: CommitOperation(name: "WRITE")).retries == 1)
+                #expect(try append.commit([.add(appended)], operation: CommitOperation(name: "WRITE")).version == 2)
             } else {
                 _ = try append.commit([.add(appended)], operation: CommitOperation(name: "WRITE"))
-                #expect(try compaction.commit(compactionActions, operation: CommitOperation(name: "OPTIMIZE")).retries == 1)
+                #expect(try compaction.commit(compactionActions, operation: CommitOperation(name: "OPTIMIZE")).version == 2)
             }
             #expect(try Writes.rowSet(await Writes.read(root)) == Writes.rowSet([Writes.batch(0..<20)]))
         }
@@ -161,5 +161,45 @@ struct ConcurrencyTests {
         #expect(throws: ConflictChecker.Conflict.self) {
             try ConflictChecker.check(ours: [], readSet: ReadSet(), winner: winner)
         }
+    }
+
+    @Test("a blind append that read the table 150 commits ago still commits, without spending retries")
+    func staleAppend() async throws {
+        let fixture = try TableFixture()
+        let root = fixture.root + "/stale"
+        _ = try await Writes.write(root, [Writes.batch(0..<1)])
+        let stale = try Snapshot.load(table: root)
+        for index in 0..<150 {
+            let add = AddFile(path: "other-\(index).parquet", size: 1, modificationTime: 0)
+            _ = try Transaction(tableRoot: root, snapshot: try Snapshot.load(table: root))
+                .commit([.add(add)], operation: CommitOperation(name: "WRITE"))
+        }
+        let ours = AddFile(path: "ours.parquet", size: 1, modificationTime: 0)
+        let result = try Transaction(tableRoot: root, snapshot: stale).commit([.add(ours)], operation: CommitOperation(name: "WRITE"))
+        #expect(result.version == 151 && result.retries == 0)
+    }
+
+    @Test("a table with TIMESTAMP_NTZ columns is created at protocol (3, 7) with the timestampNtz feature")
+    func timestampNTZProtocol() async throws {
+        let fixture = try TableFixture()
+        let root = fixture.root + "/ntz"
+        let schema = Schema([Field("id", .int64), Field("local", .timestampNTZ)])
+        let batch = RecordBatch(
+            schema: schema,
+            columns: [.int64(PrimitiveColumn(values: [1, 2])), .timestampNTZ(PrimitiveColumn(values: [0, 86_400_000_000]))])
+        let session = try WriteSession(tableRoot: root, schema: schema, request: WriteRequest())
+        try await session.write(batch)
+        _ = try await session.commit()
+        let snapshot = try Snapshot.load(table: root)
+        #expect(
+            snapshot.protocolAction
+                == ProtocolAction(
+                    minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ["timestampNtz"],
+                    writerFeatures: ["timestampNtz"]))
+        // lake appends to its own NTZ tables.
+        let again = try WriteSession(tableRoot: root, schema: schema, request: WriteRequest())
+        try await again.write(batch)
+        #expect(try await again.commit().version == 1)
+        #expect(Transaction.protocolForNewTable(Writes.schema) == Transaction.writerProtocol)
     }
 }

@@ -167,7 +167,7 @@ public final class WriteSession {
             }
         }
         if snapshot == nil {
-            actions.append(.protocol(Transaction.writerProtocol))
+            actions.append(.protocol(Transaction.protocolForNewTable(schema)))
             let metadata = try newMetadata(createdTime: now)
             createdMetadata = metadata
             actions.append(.metadata(metadata))

@@ -60,6 +60,27 @@ public struct Transaction: Sendable {
     /// The writer protocol lake implements: version 2 with no table features (DESIGN.md §1).
     public static let writerProtocol = ProtocolAction(minReaderVersion: 1, minWriterVersion: 2)
 
+    /// Writer features lake honours on writer-version-7 tables.
+    public static let supportedWriterFeatures: Set<String> = ["appendOnly", "invariants", "timestampNtz"]
+
+    /// The protocol a new table with `schema` needs: (1, 2), or (3, 7) with the `timestampNtz`
+    /// feature when a column (at any depth) is `TIMESTAMP_NTZ`, as the Delta protocol requires.
+    public static func protocolForNewTable(_ schema: Schema) -> ProtocolAction {
+        guard schema.fields.contains(where: { usesTimestampNTZ($0.type) }) else { return writerProtocol }
+        return ProtocolAction(
+            minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ["timestampNtz"], writerFeatures: ["timestampNtz"])
+    }
+
+    private static func usesTimestampNTZ(_ type: DataType) -> Bool {
+        switch type {
+        case .timestampNTZ: true
+        case .struct(let fields): fields.contains { usesTimestampNTZ($0.type) }
+        case .list(let element): usesTimestampNTZ(element.type)
+        case .map(let key, let value): usesTimestampNTZ(key.type) || usesTimestampNTZ(value.type)
+        default: false
+        }
+    }
+
     /// Throws unless lake may write to a table with `protocolAction` (SPEC.md §7).
     public static func checkWritable(_ protocolAction: ProtocolAction, table: String) throws(DeltaError) {
         if protocolAction.minWriterVersion > 7 || (protocolAction.minWriterVersion > 2 && protocolAction.minWriterVersion < 7) {
@@ -68,7 +89,7 @@ public struct Transaction: Sendable {
                 reason: "it needs Delta writer version \(protocolAction.minWriterVersion); lake writes version 2")
         }
         if protocolAction.minWriterVersion == 7 {
-            let unsupported = (protocolAction.writerFeatures ?? []).filter { !["appendOnly", "invariants"].contains($0) }
+            let unsupported = (protocolAction.writerFeatures ?? []).filter { !supportedWriterFeatures.contains($0) }
             if !unsupported.isEmpty {
                 throw .unsupportedWriter(
                     table: table,
@@ -102,6 +123,13 @@ public struct Transaction: Sendable {
         var generator = SystemRandomNumberGenerator()
         let txnId = UUID.random()
         while true {
+            // Catch up with commits that already exist: each is checked, none costs a retry or a
+            // pause, so a write that started long ago still commits if nothing conflicts.
+            while FileSystem.exists(logPath + "/" + Self.commitName(version)) {
+                guard snapshot != nil else { throw .tableExists(path: tableRoot) }
+                try checkAgainst(version, logPath: logPath, actions: actions)
+                version += 1
+            }
             let info = CommitInfo(
                 timestamp: TableWriter.nowMillis(), operation: operation.name, operationParameters: operation.parameters,
                 readVersion: snapshot?.version, isBlindAppend: isBlindAppend, engineInfo: engineInfo,
@@ -110,24 +138,9 @@ public struct Transaction: Sendable {
             if try Self.createIfAbsent(logPath: logPath, name: Self.commitName(version), bytes: bytes) {
                 return CommitResult(version: version, retries: retries)
             }
-            // Lost the race for `version`: see whether the winner invalidates us.
+            // Lost a race at the head of the log: see whether the winner invalidates us.
             guard snapshot != nil else { throw .tableExists(path: tableRoot) }
-            let winnerPath = logPath + "/" + Self.commitName(version)
-            let winner: [Action]
-            do {
-                winner = try CommitFile.parse(try LogStore.read(winnerPath), path: winnerPath)
-            } catch let error as StorageError {
-                throw .storage(error)
-            } catch let error as DeltaError {
-                throw error
-            } catch {
-                throw .corruptLog(path: winnerPath, line: nil, offset: nil, reason: "\(error)")
-            }
-            do throws(ConflictChecker.Conflict) {
-                try ConflictChecker.check(ours: actions, readSet: readSet, winner: winner)
-            } catch {
-                throw .conflict(table: tableRoot, version: version, kind: error.kind, detail: error.detail)
-            }
+            try checkAgainst(version, logPath: logPath, actions: actions)
             retries += 1
             if retries > maxRetries {
                 throw .commitRetriesExhausted(table: tableRoot, attempts: retries, lastVersion: version)
@@ -136,6 +149,26 @@ public struct Transaction: Sendable {
             // Back off a little (jittered, growing) so a crowd of writers spreads out.
             let ceiling = UInt64(min(50_000, 500 << min(retries, 7)))
             usleep(UInt32(UInt64.random(in: 0...ceiling, using: &generator)))
+        }
+    }
+
+    /// Throws the conflict, if any, between our `actions` and the commit of `version`.
+    private func checkAgainst(_ version: Int64, logPath: String, actions: [Action]) throws(DeltaError) {
+        let winnerPath = logPath + "/" + Self.commitName(version)
+        let winner: [Action]
+        do {
+            winner = try CommitFile.parse(try FileSystem.readFile(winnerPath), path: winnerPath)
+        } catch let error as StorageError {
+            throw .storage(error)
+        } catch let error as DeltaError {
+            throw error
+        } catch {
+            throw .corruptLog(path: winnerPath, line: nil, offset: nil, reason: "\(error)")
+        }
+        do throws(ConflictChecker.Conflict) {
+            try ConflictChecker.check(ours: actions, readSet: readSet, winner: winner)
+        } catch {
+            throw .conflict(table: tableRoot, version: version, kind: error.kind, detail: error.detail)
         }
     }
 
