@@ -45,6 +45,8 @@ UNSAFE_COMMITS = 12
 UNSAFE_TRIES = 3
 ROWS_PER_COMMIT = 3
 COMMIT_NAME = re.compile(r"^(\d{20})\.json$")
+# Files a clean log may hold besides commits: lake's classic checkpoints and their hint.
+CHECKPOINT_NAME = re.compile(r"^(\d{20})\.checkpoint\.parquet$|^_last_checkpoint$")
 passed = 0
 failed = 0
 
@@ -207,7 +209,8 @@ def safe_run(rng):
               "reported versions match the log, deltalake and DuckDB agree", not problems, "; ".join(problems))
         check("every ingest succeeded (blind appends never conflict)", not failures,
               "; ".join(f"writer {k[0]} seq {k[1]}: exit {r[0]}: {r[2][:300]}" for k, r in list(failures.items())[:5]))
-        leftovers = [n for n in os.listdir(os.path.join(root, "_delta_log")) if not COMMIT_NAME.match(n)]
+        leftovers = [n for n in os.listdir(os.path.join(root, "_delta_log"))
+                     if not COMMIT_NAME.match(n) and not CHECKPOINT_NAME.match(n)]
         check("no temp files left in _delta_log after clean exits", not leftovers, f"{leftovers[:5]}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
