@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The URI form of file paths in the Delta log, and partition directory names.
 ///
 /// Delta PROTOCOL.md "Add File and Remove File": `path` is a URI relative to the table root (or
@@ -21,7 +25,11 @@ public enum DeltaPath {
                 text = text.firstIndex(of: "/").map { text[$0...] } ?? ""
             }
         }
-        guard text.utf8.contains(UInt8(ascii: "%")) else { return String(text) }
+        let hasPercent =
+            text.utf8.withContiguousStorageIfAvailable { bytes in
+                bytes.isEmpty ? false : memchr(bytes.baseAddress!, 0x25, bytes.count) != nil
+            } ?? text.utf8.contains(UInt8(ascii: "%"))
+        guard hasPercent else { return String(text) }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
         let source = Array(text.utf8)

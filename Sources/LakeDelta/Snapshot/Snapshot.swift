@@ -62,8 +62,8 @@ public struct Snapshot: Sendable {
         self.metadata = metadata
         self.deltaSchema = deltaSchema
         // Sorted by path (bytes), then deletion vector id: sort the small keys, then gather.
-        self.files = replay.files.keys.sorted(by: FileKey.bytewiseLess).map { replay.files[$0]! }
-        self.tombstones = replay.tombstones.keys.sorted(by: FileKey.bytewiseLess).map { replay.tombstones[$0]! }
+        self.files = FileKey.sortedValues(replay.files)
+        self.tombstones = FileKey.sortedValues(replay.tombstones)
         self.transactions = replay.transactions
         self.domainMetadata = replay.domains
         self.checkpointVersion = checkpointVersion
@@ -106,6 +106,17 @@ public struct Snapshot: Sendable {
 }
 
 extension FileKey {
+    /// The values of `dictionary` ordered by key (``bytewiseLess(_:_:)``): indices are sorted, so
+    /// the sort moves integers rather than keys or actions.
+    static func sortedValues<Value>(_ dictionary: [FileKey: Value]) -> [Value] {
+        let keys = Array(dictionary.keys)
+        var order = Array(keys.indices)
+        keys.withUnsafeBufferPointer { buffer in
+            order.sort { bytewiseLess(buffer[$0], buffer[$1]) }
+        }
+        return order.map { dictionary[keys[$0]]! }
+    }
+
     /// Orders keys by path, then deletion vector id, comparing UTF-8 bytes (`memcmp`), which is
     /// deterministic and much cheaper than `String`'s Unicode-aware `<`.
     static func bytewiseLess(_ left: FileKey, _ right: FileKey) -> Bool {
@@ -115,10 +126,8 @@ extension FileKey {
     }
 
     private static func compareBytes(_ left: String, _ right: String) -> Int {
-        var left = left
-        var right = right
-        return left.withUTF8 { leftBytes in
-            right.withUTF8 { rightBytes in
+        let fast = left.utf8.withContiguousStorageIfAvailable { leftBytes in
+            right.utf8.withContiguousStorageIfAvailable { rightBytes in
                 let common = min(leftBytes.count, rightBytes.count)
                 if common > 0 {
                     let order = memcmp(leftBytes.baseAddress!, rightBytes.baseAddress!, common)
@@ -127,5 +136,9 @@ extension FileKey {
                 return leftBytes.count - rightBytes.count
             }
         }
+        if let order = fast ?? nil { return order }
+        // Bridged or small strings without contiguous storage: compare element by element.
+        if left.utf8.elementsEqual(right.utf8) { return 0 }
+        return left.utf8.lexicographicallyPrecedes(right.utf8) ? -1 : 1
     }
 }
