@@ -7,7 +7,9 @@ Two measurements, both on a table of 1,000 small commits with checkpoints:
                 in-process time, plus the whole `lake-delta-bench` process.
           delta-rs: `deltalake.DeltaTable(TABLE)` plus `.version()` and `.file_uris()` (so the
                 state is really loaded), in a fresh worker process, only the calls timed.
-  append  one small append (100 rows: id int64, value double, name string) to the same table.
+  append  10 consecutive small appends (100 rows each: id int64, value double, name string) to
+          a copy of the table; every append is one sample, so checkpoints (lake: every 10th
+          commit, delta-rs: every 100th) are paid as often as each engine pays them.
           lake: `lake-delta-bench append TABLE --rows 100` (WriteSession: open, write one zstd
                 file, commit), in-process, and `lake ingest TABLE small.parquet` as a whole
                 process (start-up, reading the input file, open, write, commit, exit).
@@ -34,6 +36,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+APPENDS = 10
 VENV_PYTHON = os.path.join(
     os.environ.get("LAKE_BENCH_HOME", os.path.expanduser("~/.cache/lake-bench")), "venv", "bin", "python")
 
@@ -54,14 +57,16 @@ print(f'{{"seconds": {time.perf_counter() - t}, "version": {version}, "files": {
 """
 
 APPEND_WORKER = r"""
-import sys, time, pyarrow as pa, deltalake
+import sys, time, json, pyarrow as pa, deltalake
 rows = 100
 data = pa.table({"id": pa.array(range(rows), pa.int64()), "value": pa.array([i * 0.5 for i in range(rows)]),
                  "name": pa.array([f"name-{i}" for i in range(rows)])})
-t = time.perf_counter()
-deltalake.write_deltalake(sys.argv[1], data, mode="append")
-elapsed = time.perf_counter() - t
-print(f'{{"seconds": {elapsed}, "version": {deltalake.DeltaTable(sys.argv[1]).version()}}}')
+times = []
+for _ in range(int(sys.argv[2])):
+    t = time.perf_counter()
+    deltalake.write_deltalake(sys.argv[1], data, mode="append")
+    times.append(time.perf_counter() - t)
+print(json.dumps({"seconds": times, "version": deltalake.DeltaTable(sys.argv[1]).version()}))
 """
 
 
@@ -142,20 +147,22 @@ def main():
                 copy = os.path.join(work, f"copy-{engine}-{rep}")
                 shutil.copytree(base, copy)
                 if engine == "lake":
-                    out, _ = run([lake_bench, "append", copy, "--rows", "100", "--reps", "1"])
-                    record = json.loads(out.strip().splitlines()[-1])
-                    assert record["version"] == version + 1, record
-                    cells["append_lake"].append(record["seconds"])
+                    out, _ = run([lake_bench, "append", copy, "--rows", "100", "--reps", str(APPENDS)])
+                    records = [json.loads(line) for line in out.strip().splitlines()]
+                    assert records[-1]["version"] == version + APPENDS, records[-1]
+                    cells["append_lake"] += [record["seconds"] for record in records]
                     copy2 = copy + "-cli"
                     shutil.copytree(base, copy2)
-                    out, wall = run([lake, "ingest", copy2, small, "--threads", "1", "--format", "json"])
-                    assert json.loads(out)["version"] == version + 1, out
-                    cells["append_lake_process"].append(wall)
+                    for index in range(APPENDS):
+                        out, wall = run([lake, "ingest", copy2, small, "--threads", "1", "--format", "json"])
+                        assert json.loads(out)["version"] == version + 1 + index, out
+                        cells["append_lake_process"].append(wall)
                     shutil.rmtree(copy2)
                 else:
-                    out, _ = run([sys.executable, "-c", APPEND_WORKER, copy])
-                    assert json.loads(out)["version"] == version + 1, out
-                    cells["append_deltars"].append(json.loads(out)["seconds"])
+                    out, _ = run([sys.executable, "-c", APPEND_WORKER, copy, str(APPENDS)])
+                    record = json.loads(out)
+                    assert record["version"] == version + APPENDS, out
+                    cells["append_deltars"] += record["seconds"]
                 shutil.rmtree(copy)
             print(f"rep {rep}: " + ", ".join(f"{k} {v[-1] * 1000:.1f} ms" for k, v in cells.items()), file=sys.stderr)
 
@@ -167,8 +174,9 @@ def main():
         rows = [
             ("open (in-process)", "open_deltars", "open_lake"),
             ("open (lake whole process)", "open_deltars", "open_lake_process"),
-            ("append 100 rows (in-process)", "append_deltars", "append_lake"),
-            ("append 100 rows (`lake ingest` whole process)", "append_deltars", "append_lake_process"),
+            ("append 100 rows, median of 10 consecutive (in-process)", "append_deltars", "append_lake"),
+            ("append 100 rows (`lake ingest` whole process vs in-process delta-rs)", "append_deltars",
+             "append_lake_process"),
         ]
         for label, peer, ours in rows:
             print(f"| {label} | {med[peer] * 1000:.1f} | {med[ours] * 1000:.1f} | {med[ours] / med[peer]:.2f} |")
