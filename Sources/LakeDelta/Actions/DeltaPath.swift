@@ -14,6 +14,7 @@ public enum DeltaPath {
     ///
     /// A `%` not followed by two hex digits is kept as is, as Hadoop's path parser does.
     public static func decode(_ uri: String) -> String {
+        if !uri.hasPrefix("file:"), !containsPercent(Substring(uri)) { return uri }
         var text = Substring(uri)
         if text.hasPrefix("file:") {
             text = text.dropFirst(5)
@@ -25,11 +26,7 @@ public enum DeltaPath {
                 text = text.firstIndex(of: "/").map { text[$0...] } ?? ""
             }
         }
-        let hasPercent =
-            text.utf8.withContiguousStorageIfAvailable { bytes in
-                bytes.isEmpty ? false : memchr(bytes.baseAddress!, 0x25, bytes.count) != nil
-            } ?? text.utf8.contains(UInt8(ascii: "%"))
-        guard hasPercent else { return String(text) }
+        guard containsPercent(text) else { return String(text) }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
         let source = Array(text.utf8)
@@ -47,6 +44,12 @@ public enum DeltaPath {
             }
         }
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func containsPercent(_ text: Substring) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.isEmpty ? false : memchr(bytes.baseAddress!, 0x25, bytes.count) != nil
+        } ?? text.utf8.contains(UInt8(ascii: "%"))
     }
 
     /// Percent-encodes a relative path for the log: every byte except ASCII letters, digits and

@@ -71,8 +71,14 @@ struct StructReader {
     }
 
     static func stringMap(_ child: Column?, _ row: Int) -> [String: String?]? {
-        guard case .map(let map)? = child, map.validity?.isValid(row) ?? true else { return nil }
+        guard case .map(let map)? = child else { return nil }
+        return stringMap(map, row)
+    }
+
+    static func stringMap(_ map: MapColumn, _ row: Int) -> [String: String?]? {
+        guard map.validity?.isValid(row) ?? true else { return nil }
         let range = Int(map.offsets[row])..<Int(map.offsets[row + 1])
+        if range.isEmpty { return [:] }
         var result: [String: String?] = [:]
         result.reserveCapacity(range.count)
         for entry in range {
@@ -104,47 +110,86 @@ extension StructReader {
 
     /// The `add` columns, found once per batch (checkpoints hold one add per data file, so this is
     /// the hot loop of opening a big table).
-    struct AddColumns {
+    final class AddColumns {
         let reader: StructReader
-        let path, partitionValues, size, modificationTime, dataChange, stats, tags: Column?
-        let baseRowId, defaultRowCommitVersion, clusteringProvider, deletionVectorColumn: Column?
-        let deletionVector: StructReader?
+        let path, stats, clusteringProvider: StringColumn?
+        let partitionValues, tags: MapColumn?
+        let size, modificationTime, baseRowId, defaultRowCommitVersion: Int64Values?
+        let dataChange: PrimitiveColumn<Bool>?
+        let deletionVectorColumn: Column?
         let statsParsed: StructReader?
 
         init(_ reader: StructReader) {
             self.reader = reader
-            path = reader.child("path")
-            partitionValues = reader.child("partitionValues")
-            size = reader.child("size")
-            modificationTime = reader.child("modificationTime")
-            dataChange = reader.child("dataChange")
-            stats = reader.child("stats")
-            tags = reader.child("tags")
-            baseRowId = reader.child("baseRowId")
-            defaultRowCommitVersion = reader.child("defaultRowCommitVersion")
-            clusteringProvider = reader.child("clusteringProvider")
+            func strings(_ name: String) -> StringColumn? {
+                switch reader.child(name) {
+                case .string(let column)?, .binary(let column)?: column
+                default: nil
+                }
+            }
+            func map(_ name: String) -> MapColumn? {
+                if case .map(let column)? = reader.child(name) { return column }
+                return nil
+            }
+            path = strings("path")
+            stats = strings("stats")
+            clusteringProvider = strings("clusteringProvider")
+            partitionValues = map("partitionValues")
+            tags = map("tags")
+            size = Int64Values(reader.child("size"))
+            modificationTime = Int64Values(reader.child("modificationTime"))
+            baseRowId = Int64Values(reader.child("baseRowId"))
+            defaultRowCommitVersion = Int64Values(reader.child("defaultRowCommitVersion"))
+            if case .boolean(let column)? = reader.child("dataChange") { dataChange = column } else { dataChange = nil }
             deletionVectorColumn = reader.child("deletionVector")
-            deletionVector = reader.structChild("deletionVector")
             statsParsed = reader.structChild("stats_parsed")
         }
 
         func addFile(_ row: Int) -> AddFile? {
-            guard let path, let text = StructReader.string(path, row) else { return nil }
-            var statistics = stats.flatMap { StructReader.string($0, row) }
+            guard let text = path?.string(at: row) else { return nil }
+            var statistics = stats?.string(at: row)
             if statistics == nil, let statsParsed, statsParsed.isValid(row) {
                 statistics = statsParsed.statisticsJSON(row)
             }
             var vector: DeletionVectorDescriptor?
             if let deletionVectorColumn, deletionVectorColumn.isValid(row) { vector = reader.deletionVector(row) }
+            let changed = dataChange.flatMap { $0.validity?.isValid(row) ?? true ? $0.values[row] : nil }
             return AddFile(
-                path: DeltaPath.decode(text), partitionValues: StructReader.stringMap(partitionValues, row) ?? [:],
-                size: StructReader.int64(size, row) ?? 0,
-                modificationTime: StructReader.int64(modificationTime, row) ?? 0,
-                dataChange: StructReader.bool(dataChange, row) ?? false, stats: statistics,
-                tags: StructReader.stringMap(tags, row), deletionVector: vector,
-                baseRowId: StructReader.int64(baseRowId, row),
-                defaultRowCommitVersion: StructReader.int64(defaultRowCommitVersion, row),
-                clusteringProvider: clusteringProvider.flatMap { StructReader.string($0, row) })
+                path: DeltaPath.decode(text),
+                partitionValues: partitionValues.flatMap { StructReader.stringMap($0, row) } ?? [:],
+                size: size?[row] ?? 0, modificationTime: modificationTime?[row] ?? 0, dataChange: changed ?? false,
+                stats: statistics, tags: tags.flatMap { StructReader.stringMap($0, row) }, deletionVector: vector,
+                baseRowId: baseRowId?[row], defaultRowCommitVersion: defaultRowCommitVersion?[row],
+                clusteringProvider: clusteringProvider?.string(at: row))
+        }
+    }
+
+    /// An integer column of any width, read as `Int64`.
+    struct Int64Values {
+        let values: ContiguousArray<Int64>
+        let validity: ValidityBitmap?
+
+        init?(_ column: Column?) {
+            switch column {
+            case .int64(let column)?, .timestamp(let column)?:
+                values = column.values
+                validity = column.validity
+            case .int32(let column)?:
+                values = ContiguousArray(column.values.lazy.map(Int64.init))
+                validity = column.validity
+            case .int16(let column)?:
+                values = ContiguousArray(column.values.lazy.map(Int64.init))
+                validity = column.validity
+            case .int8(let column)?:
+                values = ContiguousArray(column.values.lazy.map(Int64.init))
+                validity = column.validity
+            default: return nil
+            }
+        }
+
+        subscript(row: Int) -> Int64? {
+            if let validity, !validity.isValid(row) { return nil }
+            return values[row]
         }
     }
 

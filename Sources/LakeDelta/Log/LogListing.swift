@@ -151,6 +151,30 @@ struct LogFileName {
 
     /// Classifies `name`, or returns `nil` for files replay does not use.
     init?(_ name: String) {
+        // Fast path for the common case, `<20 digits>.json`, without allocating.
+        let parsed: (version: Int64, isCommit: Bool)?? = name.utf8.withContiguousStorageIfAvailable { bytes in
+            guard bytes.count > 21, bytes[20] == UInt8(ascii: ".") else { return nil }
+            var version: Int64 = 0
+            for index in 0..<20 {
+                let digit = bytes[index] &- UInt8(ascii: "0")
+                guard digit < 10 else { return nil }
+                let (times, overflowTimes) = version.multipliedReportingOverflow(by: 10)
+                let (sum, overflowSum) = times.addingReportingOverflow(Int64(digit))
+                guard !overflowTimes, !overflowSum else { return nil }
+                version = sum
+            }
+            let isCommit = bytes.count == 25 && bytes[21] == UInt8(ascii: "j") && bytes[22] == UInt8(ascii: "s")
+                && bytes[23] == UInt8(ascii: "o") && bytes[24] == UInt8(ascii: "n")
+            return (version, isCommit)
+        }
+        if let parsed {
+            guard let parsed else { return nil }
+            if parsed.isCommit {
+                self.version = parsed.version
+                kind = .commit
+                return
+            }
+        }
         let bytes = Array(name.utf8)
         guard bytes.count > 21, bytes[20] == UInt8(ascii: "."),
             bytes[0..<20].allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),

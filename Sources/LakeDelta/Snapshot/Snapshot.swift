@@ -106,39 +106,41 @@ public struct Snapshot: Sendable {
 }
 
 extension FileKey {
-    /// The values of `dictionary` ordered by key (``bytewiseLess(_:_:)``): indices are sorted, so
+    /// The values of `dictionary` ordered by key: path, then deletion vector id, as UTF-8 bytes
+    /// (deterministic, and much cheaper than `String`'s Unicode-aware `<`). Indices are sorted, so
     /// the sort moves integers rather than keys or actions.
     static func sortedValues<Value>(_ dictionary: [FileKey: Value]) -> [Value] {
         let keys = Array(dictionary.keys)
-        var order = Array(keys.indices)
-        keys.withUnsafeBufferPointer { buffer in
-            order.sort { bytewiseLess(buffer[$0], buffer[$1]) }
+        // Every key's bytes (path, NUL, deletion vector id) in one arena, so comparing two keys is
+        // one memcmp with no reference counting.
+        var arena: [UInt8] = []
+        var bounds: [(start: Int, count: Int)] = []
+        bounds.reserveCapacity(keys.count)
+        for key in keys {
+            let start = arena.count
+            arena.append(contentsOf: key.path.utf8)
+            if let id = key.deletionVectorID {
+                arena.append(0)
+                arena.append(contentsOf: id.utf8)
+            }
+            bounds.append((start, arena.count - start))
         }
-        return order.map { dictionary[keys[$0]]! }
-    }
-
-    /// Orders keys by path, then deletion vector id, comparing UTF-8 bytes (`memcmp`), which is
-    /// deterministic and much cheaper than `String`'s Unicode-aware `<`.
-    static func bytewiseLess(_ left: FileKey, _ right: FileKey) -> Bool {
-        let order = compareBytes(left.path, right.path)
-        if order != 0 { return order < 0 }
-        return compareBytes(left.deletionVectorID ?? "", right.deletionVectorID ?? "") < 0
-    }
-
-    private static func compareBytes(_ left: String, _ right: String) -> Int {
-        let fast = left.utf8.withContiguousStorageIfAvailable { leftBytes in
-            right.utf8.withContiguousStorageIfAvailable { rightBytes in
-                let common = min(leftBytes.count, rightBytes.count)
-                if common > 0 {
-                    let order = memcmp(leftBytes.baseAddress!, rightBytes.baseAddress!, common)
-                    if order != 0 { return Int(order) }
+        var order = Array(keys.indices)
+        arena.withUnsafeBufferPointer { bytes in
+            bounds.withUnsafeBufferPointer { bounds in
+                guard let base = bytes.baseAddress else { return }
+                order.sort { left, right in
+                    let (leftStart, leftCount) = bounds[left]
+                    let (rightStart, rightCount) = bounds[right]
+                    let common = min(leftCount, rightCount)
+                    if common > 0 {
+                        let result = memcmp(base + leftStart, base + rightStart, common)
+                        if result != 0 { return result < 0 }
+                    }
+                    return leftCount < rightCount
                 }
-                return leftBytes.count - rightBytes.count
             }
         }
-        if let order = fast ?? nil { return order }
-        // Bridged or small strings without contiguous storage: compare element by element.
-        if left.utf8.elementsEqual(right.utf8) { return 0 }
-        return left.utf8.lexicographicallyPrecedes(right.utf8) ? -1 : 1
+        return order.map { dictionary[keys[$0]]! }
     }
 }
