@@ -77,6 +77,7 @@ enum CheckpointReader {
         }
         let add = reader("add")
         let addColumns = add.map(StructReader.AddColumns.init)
+        if add != nil { replay.reserveFiles(batch.rowCount) }
         let remove = reader("remove")
         let metadata = reader("metaData")
         let protocolReader = reader("protocol")

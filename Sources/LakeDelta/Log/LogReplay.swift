@@ -35,16 +35,21 @@ public struct LogReplay: Sendable {
         case .add(let file):
             let key = file.key
             files[key] = file
-            tombstones[key] = nil
+            if !tombstones.isEmpty { tombstones[key] = nil }
         case .remove(let file):
             let key = file.key
-            files[key] = nil
+            if !files.isEmpty { files[key] = nil }
             tombstones[key] = file
         case .txn(let value): transactions[value.appId] = value
         case .domainMetadata(let value): domains[value.domain] = value.removed ? nil : value
         case .sidecar(let value): sidecars.append(value)
         case .commitInfo, .cdc, .checkpointMetadata: break
         }
+    }
+
+    /// Makes room for `count` more files, so a big checkpoint does not rehash the map as it grows.
+    mutating func reserveFiles(_ count: Int) {
+        files.reserveCapacity(files.count + count)
     }
 
     /// Forgets the sidecars once they have been read.

@@ -110,7 +110,14 @@ extension FileKey {
     /// (deterministic, and much cheaper than `String`'s Unicode-aware `<`). Indices are sorted, so
     /// the sort moves integers rather than keys or actions.
     static func sortedValues<Value>(_ dictionary: [FileKey: Value]) -> [Value] {
-        let keys = Array(dictionary.keys)
+        var keys: [FileKey] = []
+        var values: [Value] = []
+        keys.reserveCapacity(dictionary.count)
+        values.reserveCapacity(dictionary.count)
+        for (key, value) in dictionary {
+            keys.append(key)
+            values.append(value)
+        }
         // Every key's bytes (path, NUL, deletion vector id) in one arena, so comparing two keys is
         // one memcmp with no reference counting.
         var arena: [UInt8] = []
@@ -141,6 +148,6 @@ extension FileKey {
                 }
             }
         }
-        return order.map { dictionary[keys[$0]]! }
+        return order.map { values[$0] }
     }
 }
