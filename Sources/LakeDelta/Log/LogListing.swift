@@ -8,10 +8,14 @@ public struct LogListing: Sendable {
     public struct Commit: Sendable, Equatable {
         /// The commit's version.
         public var version: Int64
-        /// The file's path.
-        public var path: String
-        /// The file's modification time in milliseconds since the epoch.
+        /// The `_delta_log` directory.
+        public var logPath: String
+        /// The file's name.
+        public var name: String
+        /// The file's modification time in milliseconds since the epoch; -1 until read.
         public var modificationTime: Int64
+        /// The file's path (made on demand: a listing of thousands of commits needs few paths).
+        public var path: String { logPath + "/" + name }
     }
 
     /// A complete checkpoint: every file it needs is present.
@@ -67,20 +71,22 @@ public struct LogListing: Sendable {
         var parts: [PartKey: [Int: LogStore.Entry]] = [:]
         for entry in entries where !entry.isDirectory {
             guard let name = LogFileName(entry.name) else { continue }
-            let path = logPath + "/" + entry.name
             switch name.kind {
             case .commit:
-                commits.append(Commit(version: name.version, path: path, modificationTime: entry.modificationTime))
+                commits.append(
+                    Commit(
+                        version: name.version, logPath: logPath, name: entry.name,
+                        modificationTime: entry.modificationTime))
             case .classicCheckpoint:
                 checkpoints.append(
                     Checkpoint(
-                        version: name.version, kind: .classic, paths: [path], modificationTime: entry.modificationTime))
+                        version: name.version, kind: .classic, paths: [logPath + "/" + entry.name], modificationTime: entry.modificationTime))
             case .checkpointPart(let part, let count):
                 parts[PartKey(version: name.version, count: count), default: [:]][part] = entry
             case .v2Checkpoint(let isJSON):
                 checkpoints.append(
                     Checkpoint(
-                        version: name.version, kind: isJSON ? .v2JSON : .v2Parquet, paths: [path],
+                        version: name.version, kind: isJSON ? .v2JSON : .v2Parquet, paths: [logPath + "/" + entry.name],
                         modificationTime: entry.modificationTime))
             }
         }
