@@ -33,7 +33,11 @@ scratch="$root/.build-fuzz"
 sanitizers=(--sanitize=fuzzer)
 if [[ -n ${LAKE_FUZZ_ASAN:-} ]]; then
     scratch="$root/.build-fuzz-asan"
-    sanitizers+=(--sanitize=address)
+    # Not `--sanitize=fuzzer --sanitize=address`: SwiftPM passes them as two -sanitize= flags in an
+    # order that varies from run to run (a Set), and the driver keeps only the last one, so the
+    # build silently lacks either coverage or ASan instrumentation. One combined flag keeps both;
+    # --sanitize=fuzzer still tells SwiftPM not to link a `main` of its own.
+    sanitizers+=(-Xswiftc -sanitize=fuzzer,address)
 fi
 
 cd "$root"

@@ -7,9 +7,8 @@
 // Any trap is a bug.
 //
 // Build and run (declared in Package.swift only when LAKE_FUZZ is set):
-//   LAKE_FUZZ=1 swift build --scratch-path .build-fuzz --sanitize=fuzzer --sanitize=address \
-//       --product FuzzCompression
-//   SWIFT_BACKTRACE=enable=no .build-fuzz/debug/FuzzCompression -max_total_time=60 corpus/
+//   Tools/Fuzz/run.sh FuzzCompression 60                 # LAKE_FUZZ_ASAN=1 for AddressSanitizer
+// (not `--sanitize=fuzzer --sanitize=address`, which silently keeps only one of the two; see run.sh).
 import LakeCompression
 
 /// Decompresses one fuzzer input and checks the decompressors' contract; never returns non-zero.
