@@ -99,79 +99,73 @@ enum PartitionSplitter {
     private static func integerIds<Value: BinaryInteger & BitwiseCopyable & Sendable>(
         _ column: PrimitiveColumn<Value>, column whole: Column
     ) -> (ContiguousArray<Int32>, [ScalarValue]) {
-        var ids = ContiguousArray<Int32>(repeating: 0, count: column.count)
-        var seen: [Int64: Int32] = [:]
-        var firstRows: [Int] = []
-        var nullId: Int32?
+        var ids = DenseIds<Int64>(count: column.count)
         column.values.withUnsafeBufferPointer { values in
             for row in 0..<values.count {
                 if let validity = column.validity, !validity.isValid(row) {
-                    if nullId == nil {
-                        nullId = Int32(firstRows.count)
-                        firstRows.append(row)
-                    }
-                    ids[row] = nullId!
-                    continue
-                }
-                let key = Int64(values[row])
-                if let id = seen[key] {
-                    ids[row] = id
+                    ids.assignNull(row)
                 } else {
-                    let id = Int32(firstRows.count)
-                    seen[key] = id
-                    firstRows.append(row)
-                    ids[row] = id
+                    ids.assign(Int64(values[row]), row)
                 }
             }
         }
-        return (ids, firstRows.map { whole.scalar(at: $0) })
+        return (ids.ids, ids.firstRows.map { whole.scalar(at: $0) })
     }
 
     private static func stringIds(_ column: StringColumn, column whole: Column) -> (
         ContiguousArray<Int32>, [ScalarValue]
     ) {
-        var ids = ContiguousArray<Int32>(repeating: 0, count: column.count)
-        var seen: [ArraySlice<UInt8>: Int32] = [:]
-        var firstRows: [Int] = []
-        var nullId: Int32?
+        var ids = DenseIds<ArraySlice<UInt8>>(count: column.count)
         for row in 0..<column.count {
-            if !column.isValid(row) {
-                if nullId == nil {
-                    nullId = Int32(firstRows.count)
-                    firstRows.append(row)
-                }
-                ids[row] = nullId!
-                continue
-            }
-            let key = column.bytes[column.byteRange(row)]
-            if let id = seen[key] {
-                ids[row] = id
+            if column.isValid(row) {
+                ids.assign(column.bytes[column.byteRange(row)], row)
             } else {
-                let id = Int32(firstRows.count)
-                seen[key] = id
-                firstRows.append(row)
-                ids[row] = id
+                ids.assignNull(row)
             }
         }
-        return (ids, firstRows.map { whole.scalar(at: $0) })
+        return (ids.ids, ids.firstRows.map { whole.scalar(at: $0) })
     }
 
     /// The general path for the rarer partition types (booleans, floats, decimals).
     private static func scalarIds(_ column: Column) -> (ContiguousArray<Int32>, [ScalarValue]) {
-        var ids = ContiguousArray<Int32>(repeating: 0, count: column.count)
-        var seen: [ScalarValue: Int32] = [:]
-        var values: [ScalarValue] = []
-        for row in 0..<column.count {
-            let value = column.scalar(at: row)
-            if let id = seen[value] {
-                ids[row] = id
-            } else {
-                let id = Int32(values.count)
-                seen[value] = id
-                values.append(value)
-                ids[row] = id
-            }
+        var ids = DenseIds<ScalarValue>(count: column.count)
+        for row in 0..<column.count { ids.assign(column.scalar(at: row), row) }
+        return (ids.ids, ids.firstRows.map { column.scalar(at: $0) })
+    }
+}
+
+/// Dense ids in order of first appearance: each distinct key (and null) gets the next id.
+private struct DenseIds<Key: Hashable> {
+    /// The id of each row.
+    var ids: ContiguousArray<Int32>
+    /// The first row of each id.
+    var firstRows: [Int] = []
+    private var seen: [Key: Int32] = [:]
+    private var nullId: Int32?
+
+    init(count: Int) {
+        ids = ContiguousArray(repeating: 0, count: count)
+    }
+
+    mutating func assign(_ key: Key, _ row: Int) {
+        if let id = seen[key] {
+            ids[row] = id
+        } else {
+            let id = Int32(firstRows.count)
+            seen[key] = id
+            firstRows.append(row)
+            ids[row] = id
         }
-        return (ids, values)
+    }
+
+    mutating func assignNull(_ row: Int) {
+        if let nullId {
+            ids[row] = nullId
+        } else {
+            let id = Int32(firstRows.count)
+            nullId = id
+            firstRows.append(row)
+            ids[row] = id
+        }
     }
 }
