@@ -74,7 +74,10 @@ public struct StringColumn: Sendable {
     /// For tests and printing.
     public func string(at row: Int) -> String? {
         guard isValid(row) else { return nil }
-        return String(decoding: bytes[byteRange(row)], as: UTF8.self)
+        let range = byteRange(row)
+        return bytes.withUnsafeBufferPointer { buffer in
+            String(decoding: UnsafeBufferPointer(rebasing: buffer[range]), as: UTF8.self)
+        }
     }
 
     /// Rows `range` as a new column.

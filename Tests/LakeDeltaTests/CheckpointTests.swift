@@ -43,7 +43,7 @@ struct CheckpointTests {
         #expect(replay.files.count == 5)
         #expect(replay.protocolAction?.readerFeatures == ["deletionVectors"])
         let schema = try DeltaSchema(parsing: try #require(replay.metadata).schemaString).schema
-        for file in replay.files.values {
+        for file in replay.files {
             #expect(file.statistics(schema: schema)?.numRecords == 1, "\(file.path): \(file.stats ?? "no stats")")
         }
         // The table lists deletionVectors, which lake does not read.

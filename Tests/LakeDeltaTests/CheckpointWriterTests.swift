@@ -191,8 +191,9 @@ struct CheckpointWriterTests {
         Self.expectSameState(actual4, expected4)
         #expect(
             actual4.files.map(\.path) == [
-                "region=__HIVE_DEFAULT_PARTITION__/part-00000-b.parquet", "region=plain/part-00004-f.parquet",
-                "region=us%3Deast%252/part-00000-c.parquet",
+                // Log order: the checkpoint's files, then commit 4's add.
+                "region=__HIVE_DEFAULT_PARTITION__/part-00000-b.parquet", "region=us%3Deast%252/part-00000-c.parquet",
+                "region=plain/part-00004-f.parquet",
             ])
         #expect(actual4.transactionVersion(appId: "legacy-job") == 10)
         Self.expectSameState(try log.snapshot(version: 3), expected3)

@@ -40,20 +40,49 @@ struct LogReplayTests {
         #expect(try DeltaLog(tableRoot: fixture.root + "/").latestVersion() == 2)
     }
 
+    @Test("live files keep log order; a re-added file moves to its newest position")
+    func logOrder() {
+        var replay = LogReplay()
+        for path in ["c", "a", "b"] { replay.apply(TableFixture.add(path)) }
+        replay.apply(TableFixture.add("c"))
+        replay.apply(TableFixture.remove("a"))
+        #expect(replay.files.map(\.path) == ["b", "c"])
+        #expect(replay.tombstones.map(\.path) == ["a"])
+        replay.apply(TableFixture.add("a"))
+        #expect(replay.files.map(\.path) == ["b", "c", "a"])
+        #expect(replay.tombstones.isEmpty)
+    }
+
+    @Test("checkpoint adds skip the key index until a later action needs it; a repeated key keeps the later add")
+    func checkpointAdds() {
+        var replay = LogReplay()
+        for path in ["x", "y", "x"] {
+            guard case .add(let file) = TableFixture.add(path) else { return }
+            replay.apply(checkpointAdd: file)
+        }
+        #expect(replay.files.map(\.path) == ["x", "y", "x"])  // trusted as written until indexed
+        replay.apply(TableFixture.remove("y"))
+        #expect(replay.files.map(\.path) == ["x"])
+        #expect(replay.fileCount == 1)
+        replay.apply(TableFixture.add("z"))
+        #expect(replay.files.map(\.path) == ["x", "z"])
+    }
+
     @Test("a remove cancels only the add with the same path and deletion vector")
     func fileKeys() {
         var replay = LogReplay()
         replay.apply(TableFixture.add("p", vector: "dv1"))
         replay.apply(TableFixture.add("q"))
         replay.apply(TableFixture.remove("p"))  // no vector: does not match (p, dv1)
-        #expect(Set(replay.files.keys) == [FileKey(path: "p", deletionVectorID: "idv1"), FileKey(path: "q")])
+        #expect(replay.files.map(\.key) == [FileKey(path: "p", deletionVectorID: "idv1"), FileKey(path: "q")])
         replay.apply(TableFixture.remove("p", vector: "dv1"))
         replay.apply(TableFixture.add("p", vector: "dv2"))
-        #expect(Set(replay.files.keys) == [FileKey(path: "p", deletionVectorID: "idv2"), FileKey(path: "q")])
+        #expect(replay.files.map(\.key) == [FileKey(path: "q"), FileKey(path: "p", deletionVectorID: "idv2")])
         // Re-adding a tombstoned file revives it and drops the tombstone.
         replay.apply(TableFixture.add("p", vector: "dv1"))
-        #expect(replay.tombstones[FileKey(path: "p", deletionVectorID: "idv1")] == nil)
+        #expect(!replay.tombstones.contains { $0.key == FileKey(path: "p", deletionVectorID: "idv1") })
         #expect(replay.files.count == 3)
+        #expect(replay.fileCount == 3)
         replay.apply(.domainMetadata(DomainMetadata(domain: "d", configuration: "{}", removed: false)))
         #expect(replay.domains["d"] != nil)
         replay.apply(.domainMetadata(DomainMetadata(domain: "d", configuration: "", removed: true)))

@@ -46,6 +46,18 @@ public enum DeltaPath {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// ``decode(_:)`` straight from a log path's UTF-8 bytes (a checkpoint's string column), with
+    /// one allocation for the common path that has neither `%` nor a `file:` scheme.
+    static func decode(utf8 bytes: UnsafeBufferPointer<UInt8>) -> String {
+        let plain =
+            bytes.isEmpty
+            || (memchr(bytes.baseAddress!, 0x25, bytes.count) == nil
+                && !(bytes.count >= 5 && bytes[0] == UInt8(ascii: "f") && bytes[1] == UInt8(ascii: "i")
+                    && bytes[2] == UInt8(ascii: "l") && bytes[3] == UInt8(ascii: "e") && bytes[4] == UInt8(ascii: ":")))
+        let text = String(decoding: bytes, as: UTF8.self)
+        return plain ? text : decode(text)
+    }
+
     private static func containsPercent(_ text: Substring) -> Bool {
         text.utf8.withContiguousStorageIfAvailable { bytes in
             bytes.isEmpty ? false : memchr(bytes.baseAddress!, 0x25, bytes.count) != nil

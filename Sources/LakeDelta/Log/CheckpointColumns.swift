@@ -109,11 +109,12 @@ extension StructReader {
     }
 
     /// The `add` columns, found once per batch (checkpoints hold one add per data file, so this is
-    /// the hot loop of opening a big table).
+    /// the hot loop of opening a big table: no per-row copies of column structs, one allocation
+    /// per string).
     final class AddColumns {
         let reader: StructReader
         let path, stats, clusteringProvider: StringColumn?
-        let partitionValues, tags: MapColumn?
+        let partitionValues, tags: StringMapColumn?
         let size, modificationTime, baseRowId, defaultRowCommitVersion: Int64Values?
         let dataChange: PrimitiveColumn<Bool>?
         let deletionVectorColumn: Column?
@@ -127,8 +128,8 @@ extension StructReader {
                 default: nil
                 }
             }
-            func map(_ name: String) -> MapColumn? {
-                if case .map(let column)? = reader.child(name) { return column }
+            func map(_ name: String) -> StringMapColumn? {
+                if case .map(let column)? = reader.child(name) { return StringMapColumn(column) }
                 return nil
             }
             path = strings("path")
@@ -146,21 +147,63 @@ extension StructReader {
         }
 
         func addFile(_ row: Int) -> AddFile? {
-            guard let text = path?.string(at: row) else { return nil }
+            guard let path, path.isValid(row) else { return nil }
+            let range = path.byteRange(row)
+            let decoded = path.bytes.withUnsafeBufferPointer { buffer in
+                DeltaPath.decode(utf8: UnsafeBufferPointer(rebasing: buffer[range]))
+            }
             var statistics = stats?.string(at: row)
             if statistics == nil, let statsParsed, statsParsed.isValid(row) {
                 statistics = statsParsed.statisticsJSON(row)
             }
             var vector: DeletionVectorDescriptor?
             if let deletionVectorColumn, deletionVectorColumn.isValid(row) { vector = reader.deletionVector(row) }
-            let changed = dataChange.flatMap { $0.validity?.isValid(row) ?? true ? $0.values[row] : nil }
+            var changed = false
+            if let dataChange, dataChange.validity?.isValid(row) ?? true { changed = dataChange.values[row] }
             return AddFile(
-                path: DeltaPath.decode(text),
-                partitionValues: partitionValues.flatMap { StructReader.stringMap($0, row) } ?? [:],
-                size: size?[row] ?? 0, modificationTime: modificationTime?[row] ?? 0, dataChange: changed ?? false,
-                stats: statistics, tags: tags.flatMap { StructReader.stringMap($0, row) }, deletionVector: vector,
+                path: decoded, partitionValues: partitionValues?.entries(row) ?? [:],
+                size: size?[row] ?? 0, modificationTime: modificationTime?[row] ?? 0, dataChange: changed,
+                stats: statistics, tags: tags?.entries(row), deletionVector: vector,
                 baseRowId: baseRowId?[row], defaultRowCommitVersion: defaultRowCommitVersion?[row],
                 clusteringProvider: clusteringProvider?.string(at: row))
+        }
+    }
+
+    /// A `map<string,string>` column's parts, taken apart once per batch.
+    struct StringMapColumn {
+        let offsets: ContiguousArray<Int32>
+        let keys: StringColumn
+        let values: StringColumn?
+        let validity: ValidityBitmap?
+
+        /// `nil` when the keys are not strings (the map then reads as absent, like any child of
+        /// an unexpected type).
+        init?(_ map: MapColumn) {
+            switch map.keys {
+            case .string(let column), .binary(let column): keys = column
+            default: return nil
+            }
+            switch map.values {
+            case .string(let column), .binary(let column): values = column
+            default: values = nil
+            }
+            offsets = map.offsets
+            validity = map.validity
+        }
+
+        /// The entries of `row`; a null map is `nil`, null values stay `nil`.
+        func entries(_ row: Int) -> [String: String?]? {
+            guard validity?.isValid(row) ?? true else { return nil }
+            let start = Int(offsets[row])
+            let end = Int(offsets[row + 1])
+            if start == end { return [:] }
+            var result: [String: String?] = [:]
+            result.reserveCapacity(end - start)
+            for entry in start..<end {
+                guard let key = keys.string(at: entry) else { continue }
+                result[key] = .some(values?.string(at: entry))
+            }
+            return result
         }
     }
 

@@ -87,9 +87,9 @@ enum CheckpointReader {
         let checkpointMetadata = reader("checkpointMetadata")
         for row in 0..<batch.rowCount {
             if let add, add.isValid(row), let file = addColumns?.addFile(row) {
-                replay.apply(.add(file))
+                replay.apply(checkpointAdd: file)
             } else if let remove, remove.isValid(row), let file = remove.removeFile(row) {
-                replay.apply(.remove(file))
+                replay.apply(checkpointRemove: file)
             } else if let protocolReader, protocolReader.isValid(row), let action = protocolReader.protocolAction(row) {
                 replay.apply(.protocol(action))
             } else if let metadata, metadata.isValid(row), let action = metadata.metadata(row) {

@@ -10,10 +10,11 @@ public struct LogListing: Sendable {
         public var version: Int64
         /// The `_delta_log` directory.
         public var logPath: String
-        /// The file's name.
-        public var name: String
         /// The file's modification time in milliseconds since the epoch; -1 until read.
         public var modificationTime: Int64
+        /// The file's name, `<version as 20 digits>.json` (the only form a listing classifies as a
+        /// commit, so it is made from the version rather than kept per commit).
+        public var name: String { LogFileName.commitName(version) }
         /// The file's path (made on demand: a listing of thousands of commits needs few paths).
         public var path: String { logPath + "/" + name }
     }
@@ -51,36 +52,66 @@ public struct LogListing: Sendable {
 
     /// Lists and classifies `logPath`.
     ///
+    /// Commit names are classified from `readdir`'s bytes without making a `String` per file: a
+    /// log of thousands of commits is listed on every open.
+    ///
     /// - Throws: ``DeltaError/storage(_:)`` when the directory cannot be read.
     public init(logPath: String) throws(DeltaError) {
-        let entries: [LogStore.Entry]
+        var builder = Builder(logPath: logPath)
         do {
             // Only names are needed to plan a replay; file times are read when asked for.
-            entries = try LogStore.list(logPath, attributes: false)
+            try LogStore.forEachName(logPath) { name, kind in
+                if kind == .directory { return }
+                if let version = LogFileName.commitVersion(name) {
+                    if kind == .unknown && LogStore.isDirectory(logPath + "/" + String(decoding: name, as: UTF8.self)) {
+                        return
+                    }
+                    builder.commits.append(Commit(version: version, logPath: logPath, modificationTime: -1))
+                    return
+                }
+                let text = String(decoding: name, as: UTF8.self)
+                if kind == .unknown && LogStore.isDirectory(logPath + "/" + text) { return }
+                builder.add(LogStore.Entry(name: text, isDirectory: false, size: -1, modificationTime: -1))
+            }
         } catch {
             throw .storage(error)
         }
-        self.init(logPath: logPath, entries: entries)
+        self.init(builder)
     }
 
     init(logPath: String, entries: [LogStore.Entry]) {
-        self.logPath = logPath
+        var builder = Builder(logPath: logPath)
+        for entry in entries where !entry.isDirectory { builder.add(entry) }
+        self.init(builder)
+    }
+
+    private init(_ builder: Builder) {
+        var builder = builder
+        self.logPath = builder.logPath
+        self.commits = builder.sortedCommits()
+        self.checkpoints = builder.completeCheckpoints()
+    }
+
+    /// Collects classified names, then orders commits and completes multi-part checkpoints.
+    private struct Builder {
+        let logPath: String
         var commits: [Commit] = []
         var checkpoints: [Checkpoint] = []
-        // (version, part count) → part number → entry
+        /// (version, part count) → part number → entry
         var parts: [PartKey: [Int: LogStore.Entry]] = [:]
-        for entry in entries where !entry.isDirectory {
-            guard let name = LogFileName(entry.name) else { continue }
+
+        init(logPath: String) { self.logPath = logPath }
+
+        mutating func add(_ entry: LogStore.Entry) {
+            guard let name = LogFileName(entry.name) else { return }
             switch name.kind {
             case .commit:
-                commits.append(
-                    Commit(
-                        version: name.version, logPath: logPath, name: entry.name,
-                        modificationTime: entry.modificationTime))
+                commits.append(Commit(version: name.version, logPath: logPath, modificationTime: entry.modificationTime))
             case .classicCheckpoint:
                 checkpoints.append(
                     Checkpoint(
-                        version: name.version, kind: .classic, paths: [logPath + "/" + entry.name], modificationTime: entry.modificationTime))
+                        version: name.version, kind: .classic, paths: [logPath + "/" + entry.name],
+                        modificationTime: entry.modificationTime))
             case .checkpointPart(let part, let count):
                 parts[PartKey(version: name.version, count: count), default: [:]][part] = entry
             case .v2Checkpoint(let isJSON):
@@ -90,18 +121,31 @@ public struct LogListing: Sendable {
                         modificationTime: entry.modificationTime))
             }
         }
-        for (key, found) in parts where found.count == key.count && (1...key.count).allSatisfy({ found[$0] != nil }) {
-            let ordered = (1...key.count).map { found[$0]! }
-            checkpoints.append(
-                Checkpoint(
-                    version: key.version, kind: .multiPart(parts: key.count),
-                    paths: ordered.map { logPath + "/" + $0.name },
-                    modificationTime: ordered.map(\.modificationTime).max() ?? 0))
+
+        /// Commits by version; a directory listing is usually close to sorted already.
+        mutating func sortedCommits() -> [Commit] {
+            var sorted = true
+            for index in commits.indices.dropFirst() where commits[index - 1].version > commits[index].version {
+                sorted = false
+                break
+            }
+            if !sorted { commits.sort { $0.version < $1.version } }
+            return commits
         }
-        commits.sort { $0.version < $1.version }
-        checkpoints.sort { ($0.version, $0.kind.preference) < ($1.version, $1.kind.preference) }
-        self.commits = commits
-        self.checkpoints = checkpoints
+
+        mutating func completeCheckpoints() -> [Checkpoint] {
+            for (key, found) in parts
+            where found.count == key.count && (1...key.count).allSatisfy({ found[$0] != nil }) {
+                let ordered = (1...key.count).map { found[$0]! }
+                checkpoints.append(
+                    Checkpoint(
+                        version: key.version, kind: .multiPart(parts: key.count),
+                        paths: ordered.map { logPath + "/" + $0.name },
+                        modificationTime: ordered.map(\.modificationTime).max() ?? 0))
+            }
+            checkpoints.sort { ($0.version, $0.kind.preference) < ($1.version, $1.kind.preference) }
+            return checkpoints
+        }
     }
 
     /// The newest version the log holds (commit or checkpoint), or `nil` for an empty log.
@@ -155,31 +199,41 @@ struct LogFileName {
     var version: Int64
     var kind: Kind
 
+    /// The version of a commit file name, `<20 digits>.json`, or `nil` for any other name.
+    static func commitVersion(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        guard bytes.count == 25, bytes[20] == UInt8(ascii: "."), bytes[21] == UInt8(ascii: "j"),
+            bytes[22] == UInt8(ascii: "s"), bytes[23] == UInt8(ascii: "o"), bytes[24] == UInt8(ascii: "n")
+        else { return nil }
+        return version(bytes)
+    }
+
+    /// The first 20 bytes as a decimal version, or `nil` when they are not all digits or overflow.
+    private static func version(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        var version: Int64 = 0
+        for index in 0..<20 {
+            let digit = bytes[index] &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            let (times, overflowTimes) = version.multipliedReportingOverflow(by: 10)
+            let (sum, overflowSum) = times.addingReportingOverflow(Int64(digit))
+            guard !overflowTimes, !overflowSum else { return nil }
+            version = sum
+        }
+        return version
+    }
+
     /// Classifies `name`, or returns `nil` for files replay does not use.
     init?(_ name: String) {
         // Fast path for the common case, `<20 digits>.json`, without allocating.
-        let parsed: (version: Int64, isCommit: Bool)?? = name.utf8.withContiguousStorageIfAvailable { bytes in
-            guard bytes.count > 21, bytes[20] == UInt8(ascii: ".") else { return nil }
-            var version: Int64 = 0
-            for index in 0..<20 {
-                let digit = bytes[index] &- UInt8(ascii: "0")
-                guard digit < 10 else { return nil }
-                let (times, overflowTimes) = version.multipliedReportingOverflow(by: 10)
-                let (sum, overflowSum) = times.addingReportingOverflow(Int64(digit))
-                guard !overflowTimes, !overflowSum else { return nil }
-                version = sum
-            }
-            let isCommit = bytes.count == 25 && bytes[21] == UInt8(ascii: "j") && bytes[22] == UInt8(ascii: "s")
-                && bytes[23] == UInt8(ascii: "o") && bytes[24] == UInt8(ascii: "n")
-            return (version, isCommit)
+        var copy = name
+        let parsed: (version: Int64, isCommit: Bool)? = copy.withUTF8 { bytes in
+            guard bytes.count > 21, bytes[20] == UInt8(ascii: "."), let version = Self.version(bytes) else { return nil }
+            return (version, Self.commitVersion(bytes) != nil)
         }
-        if let parsed {
-            guard let parsed else { return nil }
-            if parsed.isCommit {
-                self.version = parsed.version
-                kind = .commit
-                return
-            }
+        guard let parsed else { return nil }
+        if parsed.isCommit {
+            self.version = parsed.version
+            kind = .commit
+            return
         }
         let bytes = Array(name.utf8)
         guard bytes.count > 21, bytes[20] == UInt8(ascii: "."),

@@ -27,6 +27,41 @@ enum LogStore {
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
+    /// What `readdir` says an entry is, without a `stat`.
+    enum EntryKind {
+        case file, directory, unknown
+    }
+
+    /// Calls `body` with each entry name's bytes (without `.` and `..`) and its kind as `readdir`
+    /// reports it, in no particular order. The bytes are valid only during the call.
+    static func forEachName(
+        _ path: String, _ body: (UnsafeBufferPointer<UInt8>, EntryKind) throws(StorageError) -> Void
+    ) throws(StorageError) {
+        guard let directory = opendir(path) else {
+            throw StorageError.fromErrno(errno, path: path, operation: "opendir")
+        }
+        defer { closedir(directory) }
+        while true {
+            errno = 0
+            guard let entry = readdir(directory) else {
+                if errno != 0 { throw StorageError.fromErrno(errno, path: path, operation: "readdir") }
+                break
+            }
+            let type = entry.pointee.d_type
+            // Anything else (a symbolic link, …) is stat'ed by the caller when it matters.
+            let kind: EntryKind = type == UInt8(DT_REG) ? .file : type == UInt8(DT_DIR) ? .directory : .unknown
+            let capacity = MemoryLayout.size(ofValue: entry.pointee.d_name)
+            try withUnsafeBytes(of: &entry.pointee.d_name) { (raw) throws(StorageError) in
+                let bytes = raw.bindMemory(to: UInt8.self)
+                let length = strnlen(raw.baseAddress!.assumingMemoryBound(to: CChar.self), capacity)
+                let name = UnsafeBufferPointer(rebasing: bytes[0..<length])
+                if length == 1 && name[0] == UInt8(ascii: ".") { return }
+                if length == 2 && name[0] == UInt8(ascii: ".") && name[1] == UInt8(ascii: ".") { return }
+                try body(name, kind)
+            }
+        }
+    }
+
     /// The entries of the directory at `path` (without `.` and `..`), in no particular order.
     ///
     /// Entries that vanish between `readdir` and `stat` are skipped.

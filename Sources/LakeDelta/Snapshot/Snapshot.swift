@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
 import LakeColumnar
 
 /// The state of a Delta table at one version: protocol, metadata, schema, live files and txns.
@@ -31,9 +28,10 @@ public struct Snapshot: Sendable {
     public let metadata: TableMetadata
     /// The parsed schema, with Delta field metadata.
     public let deltaSchema: DeltaSchema
-    /// The live data files, sorted by path.
+    /// The live data files, in log order: a checkpoint's order, then each later commit's adds as
+    /// they come (a re-added file moves to its newest position). SPEC.md §6.1.
     public let files: [AddFile]
-    /// The tombstones still in the state, sorted by path.
+    /// The tombstones still in the state, in log order.
     public let tombstones: [RemoveFile]
     /// The latest txn per application id.
     public let transactions: [String: TransactionAction]
@@ -61,9 +59,8 @@ public struct Snapshot: Sendable {
         self.protocolAction = protocolAction
         self.metadata = metadata
         self.deltaSchema = deltaSchema
-        // Sorted by path (bytes), then deletion vector id: sort the small keys, then gather.
-        self.files = FileKey.sortedValues(replay.files)
-        self.tombstones = FileKey.sortedValues(replay.tombstones)
+        self.files = replay.files
+        self.tombstones = replay.tombstones
         self.transactions = replay.transactions
         self.domainMetadata = replay.domains
         self.checkpointVersion = checkpointVersion
@@ -102,52 +99,5 @@ public struct Snapshot: Sendable {
     /// committed at or before it (SPEC.md §6.5).
     public static func load(table path: String, asOf timestamp: Int64) throws(DeltaError) -> Snapshot {
         try DeltaLog(tableRoot: path).snapshot(asOf: timestamp)
-    }
-}
-
-extension FileKey {
-    /// The values of `dictionary` ordered by key: path, then deletion vector id, as UTF-8 bytes
-    /// (deterministic, and much cheaper than `String`'s Unicode-aware `<`). Indices are sorted, so
-    /// the sort moves integers rather than keys or actions.
-    static func sortedValues<Value>(_ dictionary: [FileKey: Value]) -> [Value] {
-        var keys: [FileKey] = []
-        var values: [Value] = []
-        keys.reserveCapacity(dictionary.count)
-        values.reserveCapacity(dictionary.count)
-        for (key, value) in dictionary {
-            keys.append(key)
-            values.append(value)
-        }
-        // Every key's bytes (path, NUL, deletion vector id) in one arena, so comparing two keys is
-        // one memcmp with no reference counting.
-        var arena: [UInt8] = []
-        var bounds: [(start: Int, count: Int)] = []
-        bounds.reserveCapacity(keys.count)
-        for key in keys {
-            let start = arena.count
-            arena.append(contentsOf: key.path.utf8)
-            if let id = key.deletionVectorID {
-                arena.append(0)
-                arena.append(contentsOf: id.utf8)
-            }
-            bounds.append((start, arena.count - start))
-        }
-        var order = Array(keys.indices)
-        arena.withUnsafeBufferPointer { bytes in
-            bounds.withUnsafeBufferPointer { bounds in
-                guard let base = bytes.baseAddress else { return }
-                order.sort { left, right in
-                    let (leftStart, leftCount) = bounds[left]
-                    let (rightStart, rightCount) = bounds[right]
-                    let common = min(leftCount, rightCount)
-                    if common > 0 {
-                        let result = memcmp(base + leftStart, base + rightStart, common)
-                        if result != 0 { return result < 0 }
-                    }
-                    return leftCount < rightCount
-                }
-            }
-        }
-        return order.map { values[$0] }
     }
 }
