@@ -56,7 +56,7 @@ let package = Package(
         // The façade the CLI calls: file inspection, row output formats, the demo.
         .target(
             name: "LakeEngine",
-            dependencies: ["LakeColumnar", "LakeIO", "LakeParquet", "LakeDelta", "LakeIngest"],
+            dependencies: ["LakeColumnar", "LakeIO", "LakeParquet", "LakeDelta", "LakeIngest", "LakeSQL"],
             swiftSettings: swiftSettings
         ),
         // The command line. Thin: parse arguments, call LakeEngine, print, map errors to exit codes.

@@ -20,11 +20,13 @@ public enum EngineError: LakeError, Equatable {
     case timeTravelOnFile(path: String, option: String)
     /// The `--as-of` text is not a timestamp, a date or epoch milliseconds.
     case invalidTimestamp(String)
+    /// A `--where` partition filter that is not one (SPEC.md §2.9).
+    case invalidPartitionPredicate(text: String, reason: String)
 
     /// Whether the error is wrong usage rather than a failure (exit status 2, SPEC.md §2).
     public var isUsageError: Bool {
         switch self {
-        case .invalidTableName, .timeTravelOnFile, .invalidTimestamp: true
+        case .invalidTableName, .timeTravelOnFile, .invalidTimestamp, .invalidPartitionPredicate: true
         case .tableNotFound, .outsideLake, .notFound: false
         }
     }
@@ -42,6 +44,8 @@ public enum EngineError: LakeError, Equatable {
             "\(option) applies to Delta tables, but \(path) is a Parquet file"
         case .invalidTimestamp(let text):
             "'\(text)' is not a time: expected an ISO 8601 timestamp or date, or milliseconds since the epoch"
+        case .invalidPartitionPredicate(let text, let reason):
+            "--where '\(text)': \(reason)"
         }
     }
 
@@ -60,6 +64,8 @@ public enum EngineError: LakeError, Equatable {
         case .timeTravelOnFile: "Drop the option, or give the directory of a Delta table."
         case .invalidTimestamp:
             "Examples: 2024-01-05T10:00:00Z, 2024-01-05 10:00:00+01:00, 2024-01-05, 1704448800000."
+        case .invalidPartitionPredicate:
+            "--where filters partitions: name partition columns only, e.g. --where \"day >= '2024-01-05' AND site = 'Oslo'\"."
         }
     }
 }

@@ -19,6 +19,11 @@ public struct TableProperties: Sendable {
     /// `delta.setTransactionRetentionDuration`: how long `txn` entries stay in the state (unset: forever).
     public static let transactionRetentionKey = "delta.setTransactionRetentionDuration"
 
+    /// `delta.targetFileSize`: the data file size writers and compaction aim for, in bytes.
+    public static let targetFileSizeKey = "delta.targetFileSize"
+    /// The default target file size: 128 MiB.
+    public static let defaultTargetFileSize = 128 << 20
+
     /// The default checkpoint interval (Spark's).
     public static let defaultCheckpointInterval: Int64 = 10
     /// The default tombstone retention: one week, in milliseconds.
@@ -42,6 +47,36 @@ public struct TableProperties: Sendable {
                 table: table, key: Self.checkpointIntervalKey, value: text, expected: "a positive integer")
         }
         return value
+    }
+
+    /// `delta.targetFileSize` in bytes (default 128 MiB). Plain byte counts, as Delta writes it;
+    /// `k`, `m`, `g` suffixes (binary, optionally followed by `b`) are accepted, as Spark does.
+    ///
+    /// - Throws: ``DeltaError/invalidTableProperty(table:key:value:expected:)`` unless it is a positive size.
+    public func targetFileSize() throws(DeltaError) -> Int {
+        guard let text = configuration[Self.targetFileSizeKey] else { return Self.defaultTargetFileSize }
+        guard let bytes = Self.parseByteCount(text.trimmingSpaces) else {
+            throw .invalidTableProperty(
+                table: table, key: Self.targetFileSizeKey, value: text, expected: "a positive byte count such as 134217728 or 128m")
+        }
+        return bytes
+    }
+
+    /// A positive byte count with an optional binary `k`/`m`/`g` suffix (`kb`, `mb`, `gb` too).
+    public static func parseByteCount(_ text: String) -> Int? {
+        var digits = Substring(text.lowercased())
+        if digits.hasSuffix("b") { digits = digits.dropLast() }
+        var multiplier = 1
+        switch digits.last {
+        case "k": multiplier = 1 << 10
+        case "m": multiplier = 1 << 20
+        case "g": multiplier = 1 << 30
+        default: break
+        }
+        if multiplier > 1 { digits = digits.dropLast() }
+        guard let value = Int(digits), value > 0 else { return nil }
+        let (bytes, overflow) = value.multipliedReportingOverflow(by: multiplier)
+        return overflow ? nil : bytes
     }
 
     /// `delta.deletedFileRetentionDuration` in milliseconds (default one week).

@@ -1,0 +1,219 @@
+import LakeColumnar
+
+/// What a compaction should do (SPEC.md §7.6).
+public struct CompactionRequest: Sendable {
+    /// The size output files aim for, in bytes; `nil`: the table's `delta.targetFileSize`, else 128 MiB.
+    public var targetFileSize: Int?
+    /// Only partitions whose values pass this test are compacted (`nil`: all). The values are the
+    /// files' `partitionValues` (Delta's text form; `nil` for a null value).
+    public var partitionFilter: (@Sendable ([String: String?]) -> Bool)?
+    /// The partition filter as the user wrote it, recorded in the commit (`operationParameters.predicate`).
+    public var predicateText: String?
+    /// Data file options for the rewritten files (codec, threads, …); the target size is set from
+    /// ``targetFileSize``.
+    public var options: TableWriteOptions
+    /// How many times to plan again on a newer snapshot after a concurrent commit removed files
+    /// this compaction was rewriting.
+    public var maxAttempts: Int
+
+    /// A request with the defaults: the table's target size, every partition, three attempts.
+    public init(
+        targetFileSize: Int? = nil, partitionFilter: (@Sendable ([String: String?]) -> Bool)? = nil,
+        predicateText: String? = nil, options: TableWriteOptions = TableWriteOptions(), maxAttempts: Int = 3
+    ) {
+        self.targetFileSize = targetFileSize
+        self.partitionFilter = partitionFilter
+        self.predicateText = predicateText
+        self.options = options
+        self.maxAttempts = maxAttempts
+    }
+}
+
+/// What a compaction did.
+public struct CompactionOutcome: Sendable, Equatable {
+    /// The version committed, or `nil` when there was nothing to compact.
+    public var version: Int64?
+    /// The snapshot version the (last) plan was made on.
+    public var readVersion: Int64
+    /// The target file size used, in bytes.
+    public var targetFileSize: Int
+    /// Files removed and added, with their bytes; rows rewritten.
+    public var filesRemoved = 0
+    public var filesAdded = 0
+    public var bytesRemoved: Int64 = 0
+    public var bytesAdded: Int64 = 0
+    public var rowsRewritten = 0
+    /// Partitions that had files to merge, and partitions looked at (after the filter).
+    public var partitionsCompacted = 0
+    public var partitionsConsidered = 0
+    /// Plans thrown away because a concurrent commit removed a file they rewrote.
+    public var conflictRetries = 0
+    /// Races for the version lost to commits that did not conflict.
+    public var commitRetries = 0
+    /// The checkpoint written after the commit, if one was due.
+    public var checkpointVersion: Int64?
+    /// Problems that did not fail the compaction.
+    public var warnings: [String] = []
+}
+
+/// Bin-packing compaction (Delta's `OPTIMIZE`): rewrites each partition's small files into files
+/// near the target size, in one commit of `remove` + `add` actions with `dataChange=false`
+/// (SPEC.md §7.6).
+///
+/// A file is *small* when it is under three quarters of the target. In each partition with at
+/// least two small files, all of them are read in log order and written again through one
+/// ``TableWriter`` that rolls files at the target size, so the partition ends with files of at
+/// least the target and at most one smaller remainder: running compaction again finds at most one
+/// small file per partition and changes nothing. Files near the target are never rewritten.
+///
+/// The commit's read set is the removed files: a concurrent append does not conflict, while a
+/// concurrent commit that removed one of them (another compaction, an overwrite) does; then the
+/// written files are deleted and the plan is made again on the new snapshot, up to
+/// ``CompactionRequest/maxAttempts`` times, so rows are never doubled.
+public enum Compaction {
+    /// Compacts the table at `tableRoot`.
+    ///
+    /// - Throws: ``DeltaError`` — the table cannot be read or written, a rewrite read back a
+    ///   different number of rows than the files' statistics promise, conflicts on every attempt.
+    public static func run(tableRoot: String, request: CompactionRequest) async throws(DeltaError) -> CompactionOutcome {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let snapshot = try Snapshot.load(table: tableRoot)
+            try Transaction.checkWritable(snapshot.protocolAction, table: tableRoot)
+            var target = request.targetFileSize ?? 0
+            if request.targetFileSize == nil {
+                target = try TableProperties(snapshot.metadata, table: tableRoot).targetFileSize()
+            }
+            var outcome = CompactionOutcome(readVersion: snapshot.version, targetFileSize: target)
+            outcome.conflictRetries = attempt - 1
+            let plan = plan(snapshot.files, targetFileSize: target, filter: request.partitionFilter)
+            outcome.partitionsConsidered = plan.partitionsConsidered
+            guard !plan.groups.isEmpty else { return outcome }
+            do throws(DeltaError) {
+                return try await rewrite(
+                    plan.groups, snapshot: snapshot, target: target, request: request, outcome: outcome)
+            } catch {
+                guard case .conflict = error, attempt < request.maxAttempts else { throw error }
+            }
+        }
+    }
+
+    /// The files to rewrite, one group per partition, in log order.
+    struct Plan {
+        var groups: [[AddFile]]
+        var partitionsConsidered: Int
+    }
+
+    /// Groups the small files of `files` by partition, keeping partitions with at least two.
+    static func plan(
+        _ files: [AddFile], targetFileSize: Int, filter: (@Sendable ([String: String?]) -> Bool)?
+    ) -> Plan {
+        let smallLimit = Int64(targetFileSize) - Int64(targetFileSize) / 4
+        var groupIndex: [[String: String?]: Int] = [:]
+        var groups: [[AddFile]] = []
+        var considered = Set<[String: String?]>()
+        for file in files where file.deletionVector == nil {
+            if let filter, !filter(file.partitionValues) { continue }
+            considered.insert(file.partitionValues)
+            guard file.size < smallLimit else { continue }
+            if let index = groupIndex[file.partitionValues] {
+                groups[index].append(file)
+            } else {
+                groupIndex[file.partitionValues] = groups.count
+                groups.append([file])
+            }
+        }
+        return Plan(groups: groups.filter { $0.count >= 2 }, partitionsConsidered: considered.count)
+    }
+
+    static func rewrite(
+        _ groups: [[AddFile]], snapshot: Snapshot, target: Int, request: CompactionRequest, outcome: CompactionOutcome
+    ) async throws(DeltaError) -> CompactionOutcome {
+        var outcome = outcome
+        var options = request.options
+        options.targetFileSize = target
+        let scan = try TableScan(snapshot: snapshot)
+        let threads = max(1, options.parquet.threads)
+        var writers: [TableWriter] = []
+        var adds: [AddFile] = []
+        var removes: [RemoveFile] = []
+        let now = TableWriter.nowMillis()
+        do throws(DeltaError) {
+            for group in groups {
+                let writer = try TableWriter(
+                    tableRoot: snapshot.tableRoot, schema: scan.schema, partitionColumns: snapshot.partitionColumns,
+                    options: options)
+                writers.append(writer)
+                for file in group {
+                    var fileRows = 0
+                    for batch in try await scan.read(file, threads: threads) {
+                        try await writer.write(batch)
+                        fileRows += batch.rowCount
+                    }
+                    // A file that reads back fewer or more rows than its statistics promise is not
+                    // rewritten silently: compaction must neither lose nor double a row.
+                    if let stats = file.stats, let value = try? JSONReader.parse(stats),
+                        let expected = value["numRecords"]?.int64Value, expected != Int64(fileRows)
+                    {
+                        throw DeltaError.invalidRequest(
+                            table: snapshot.tableRoot,
+                            reason: "file \(file.path) holds \(fileRows) rows but its statistics say \(expected); "
+                                + "compaction stopped before committing anything")
+                    }
+                    outcome.rowsRewritten += fileRows
+                    removes.append(
+                        RemoveFile(
+                            path: file.path, deletionTimestamp: now, dataChange: false, extendedFileMetadata: true,
+                            partitionValues: file.partitionValues, size: file.size))
+                    outcome.bytesRemoved += file.size
+                }
+                for var add in try await writer.finish() {
+                    add.dataChange = false
+                    adds.append(add)
+                    outcome.bytesAdded += add.size
+                }
+                outcome.filesRemoved += group.count
+                outcome.partitionsCompacted += 1
+            }
+        } catch {
+            for writer in writers { writer.abort() }
+            throw error
+        }
+        outcome.filesAdded = adds.count
+        let parameters: [String: String] = [
+            "targetSize": String(target), "auto": "false",
+            "predicate": JSONWriter.encode(.array(request.predicateText.map { [.string($0)] } ?? [])),
+        ]
+        let operation = CommitOperation(
+            name: "OPTIMIZE", parameters: parameters,
+            metrics: [
+                ("numRemovedFiles", .integer(removes.count)), ("numAddedFiles", .integer(adds.count)),
+                ("numRemovedBytes", .integer(Int(outcome.bytesRemoved))),
+                ("numAddedBytes", .integer(Int(outcome.bytesAdded))),
+                ("numPartitionsOptimized", .integer(outcome.partitionsCompacted)),
+            ])
+        let transaction = Transaction(
+            tableRoot: snapshot.tableRoot, snapshot: snapshot,
+            readSet: ReadSet(scope: .files(Set(removes.map(\.path)))))
+        let result: CommitResult
+        do {
+            result = try transaction.commit(removes.map { .remove($0) } + adds.map { .add($0) }, operation: operation)
+        } catch {
+            if case .commitUnconfirmed = error { throw error }
+            for writer in writers { writer.abort() }
+            throw error
+        }
+        outcome.version = result.version
+        outcome.commitRetries = result.retries
+        if DeltaLog.isCheckpointDue(after: result.version, metadata: snapshot.metadata) {
+            do {
+                try await DeltaLog(tableRoot: snapshot.tableRoot).checkpoint(version: result.version, threads: threads)
+                outcome.checkpointVersion = result.version
+            } catch {
+                outcome.warnings.append("the checkpoint of version \(result.version) was not written: \(error)")
+            }
+        }
+        return outcome
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import LakeColumnar
+import Testing
+
+@testable import LakeDelta
+
+/// Bin-packing compaction (SPEC.md §7.6): rows unchanged, idempotent, safe against concurrent commits.
+@Suite("Compaction")
+struct CompactionTests {
+    typealias Writes = TableWriteTests
+
+    /// A table partitioned by region with `appends` small appends of 50 rows each.
+    static func smallFiles(_ root: String, appends: Int = 6) async throws {
+        for index in 0..<appends {
+            _ = try await Writes.write(
+                root, [Writes.batch(index * 50..<(index + 1) * 50)], WriteRequest(partitionColumns: ["region"]))
+        }
+    }
+
+    static let request = CompactionRequest(targetFileSize: 1 << 20)
+
+    @Test("small files merge per partition; rows, schema and partitions unchanged; dataChange=false; OPTIMIZE in history")
+    func compacts() async throws {
+        let fixture = try TableFixture()
+        let root = fixture.root + "/t"
+        try await Self.smallFiles(root)
+        let before = try Snapshot.load(table: root)
+        #expect(before.files.count == 24)  // 6 appends × 4 partitions (null and "" share the default one)
+        let rowsBefore = Writes.rowSet(try await Writes.read(root))
+        let outcome = try await Compaction.run(tableRoot: root, request: Self.request)
+        #expect(outcome.version == 6)
+        #expect(outcome.filesRemoved == 24)
+        #expect(outcome.filesAdded == 4)
+        #expect(outcome.partitionsCompacted == 4)
+        #expect(outcome.rowsRewritten == 300)
+        let after = try Snapshot.load(table: root)
+        #expect(after.files.count == 4)
+        #expect(Set(after.files.map { $0.partitionValues }) == Set(before.files.map { $0.partitionValues }))
+        #expect(Writes.rowSet(try await Writes.read(root)) == rowsBefore)
+        // Time travel to before the compaction still reads the old files.
+        #expect(Writes.rowSet(try await Writes.read(root, version: 5)) == rowsBefore)
+        let path = root + "/_delta_log/00000000000000000006.json"
+        let actions = try CommitFile.parse(Array(try Data(contentsOf: URL(fileURLWithPath: path))), path: path)
+        for action in actions {
+            switch action {
+            case .add(let add): #expect(!add.dataChange)
+            case .remove(let remove): #expect(!remove.dataChange)
+            case .commitInfo(let info): #expect(info.operation == "OPTIMIZE")
+            default: break
+            }
+        }
+    }
+
+    @Test("running it twice changes nothing the second time; files near the target are left alone")
+    func idempotent() async throws {
+        let fixture = try TableFixture()
+        let root = fixture.root + "/t"
+        try await Self.smallFiles(root)
+        _ = try await Compaction.run(tableRoot: root, request: Self.request)
+        let second = try await Compaction.run(tableRoot: root, request: Self.request)
+        #expect(second.version == nil)
+        #expect(second.partitionsConsidered == 4)
+        #expect(try Snapshot.load(table: root).version == 6)
+        // A target under every file's size: all files are "near the target"; nothing to do.
+        let fixture2 = try TableFixture()
+        let root2 = fixture2.root + "/t"
+        try await Self.smallFiles(root2)
+        let tiny = try await Compaction.run(tableRoot: root2, request: CompactionRequest(targetFileSize: 100))
+        #expect(tiny.version == nil)
+    }
+
+    @Test("rolling at the target: every output file but one per partition reaches the target")
+    func rolls() async throws {
+        let fixture = try TableFixture()
+        let root = fixture.root + "/t"
+        for index in 0..<8 {
+            _ = try await Writes.write(root, [Writes.batch(index * 2_000..<(index + 1) * 2_000, regions: ["eu"])])
+        }
+        let sizes = try Snapshot.load(table: root).files.map(\.size)
+        let target = Int(sizes.reduce(0, +) / 3)
+        let outcome = try await Compaction.run(tableRoot: root, request: CompactionRequest(targetFileSize: target))
+        #expect(outcome.filesRemoved == 8)
+        let after = try Snapshot.load(table: root).files.map(\.size)
+        #expect(after.count >= 2)
+        #expect(after.filter { $0 < Int64(target) }.count <= 1)
+        #expect(try await Compaction.run(tableRoot: root, request: CompactionRequest(targetFileSize: target)).version == nil)
+    }
+
+    @Test("a partition filter limits compaction to matching partitions")
+    func filtered() async throws {
+        let fixture = try TableFixture()
+        let root = fixture.root + "/t"
+        try await Self.smallFiles(root)
+        var request = Self.request
+        request.partitionFilter = { $0["region"] == .some("eu") }
+        let outcome = try await Compaction.run(tableRoot: root, request: request)
+        #expect(outcome.partitionsCompacted == 1)
+        #expect(outcome.filesRemoved == 6)
+        #expect(try Snapshot.load(table: root).files.count == 19)
+    }
+
+    @Test("a stale compaction whose files another compaction removed fails with a conflict and leaves no files; rows never double")
+    func competingCompactions() async throws {
+        let fixture = try TableFixture()
+        let root = fixture.root + "/t"
+        try await Self.smallFiles(root)
+        let rows = Writes.rowSet(try await Writes.read(root))
+        let stale = try Snapshot.load(table: root)
+        _ = try await Compaction.run(tableRoot: root, request: Self.request)
+        let dataFiles = try Self.dataFiles(root)
+        let plan = Compaction.plan(stale.files, targetFileSize: 1 << 20, filter: nil)
+        await #expect {
+            _ = try await Compaction.rewrite(
+                plan.groups, snapshot: stale, target: 1 << 20, request: Self.request,
+                outcome: CompactionOutcome(readVersion: stale.version, targetFileSize: 1 << 20))
+        } throws: { error in
+            guard case DeltaError.conflict(_, _, let kind, _) = error else { return false }
+            return kind == "ConcurrentDeleteRead" || kind == "ConcurrentDeleteDelete"
+        }
+        #expect(try Self.dataFiles(root) == dataFiles)  // the loser's files were deleted
+        #expect(Writes.rowSet(try await Writes.read(root)) == rows)
+        #expect(try Snapshot.load(table: root).version == 6)
+    }
+
+    @Test("an append that lands while compaction rewrites does not conflict: both commit, every row once")
+    func appendDuringCompaction() async throws {
+        let fixture = try TableFixture()
+        let root = fixture.root + "/t"
+        try await Self.smallFiles(root)
+        let stale = try Snapshot.load(table: root)
+        _ = try await Writes.write(root, [Writes.batch(1_000..<1_050)])
+        let plan = Compaction.plan(stale.files, targetFileSize: 1 << 20, filter: nil)
+        let outcome = try await Compaction.rewrite(
+            plan.groups, snapshot: stale, target: 1 << 20, request: Self.request,
+            outcome: CompactionOutcome(readVersion: stale.version, targetFileSize: 1 << 20))
+        #expect(outcome.version == 7)  // the append took version 6; checked, no conflict
+        let ids = try await Writes.read(root).flatMap { batch -> [Int64] in
+            guard case .int64(let column) = batch.columns[0] else { return [] }
+            return Array(column.values)
+        }
+        #expect(ids.sorted() == (0..<300).map(Int64.init) + (1_000..<1_050).map(Int64.init))
+    }
+
+    @Test("the target size comes from delta.targetFileSize, with k/m/g suffixes")
+    func targetProperty() throws {
+        #expect(TableProperties.parseByteCount("134217728") == 134_217_728)
+        #expect(TableProperties.parseByteCount("64m") == 64 << 20)
+        #expect(TableProperties.parseByteCount("1GB") == 1 << 30)
+        #expect(TableProperties.parseByteCount("0") == nil)
+        #expect(TableProperties.parseByteCount("ten") == nil)
+        let metadata = TableMetadata(id: "x", schemaString: "{}", configuration: ["delta.targetFileSize": "2k"])
+        #expect(try TableProperties(metadata, table: "t").targetFileSize() == 2048)
+    }
+
+    static func dataFiles(_ root: String) throws -> Set<String> {
+        let enumerator = FileManager.default.enumerator(atPath: root)
+        var files = Set<String>()
+        while let path = enumerator?.nextObject() as? String {
+            if path.hasSuffix(".parquet") && !path.hasPrefix("_delta_log") { files.insert(path) }
+        }
+        return files
+    }
+}
