@@ -7,7 +7,8 @@ Usage:
 Without FILE arguments every Fixtures/sql/*.test is checked (including the
 core_*.test files). Each Fixtures/sql/data/<name>.parquet is exposed as a
 view <name>; `__DATA__` in SQL is replaced by the absolute data directory;
-the session runs with SET TimeZone='UTC'.
+the session runs with SET TimeZone='UTC' and the division-by-zero settings in
+SETTINGS below.
 
 --write   regenerate the type letters and expected rows of every `query`
           record from DuckDB (rowsort results are written sorted). Statement
@@ -166,7 +167,9 @@ def render(v, tname):
     if isinstance(v, decimal.Decimal):
         m = re.match(r"DECIMAL\((\d+),\s*(\d+)\)", tname)
         scale = int(m.group(2)) if m else -v.as_tuple().exponent
-        q = v.quantize(decimal.Decimal(1).scaleb(-scale)) if scale > 0 else v.quantize(decimal.Decimal(1))
+        with decimal.localcontext() as ctx:
+            ctx.prec = 100
+            q = v.quantize(decimal.Decimal(1).scaleb(-scale))
         return format(q, "f")
     if isinstance(v, dt.datetime):
         return render_ts(v)
@@ -225,9 +228,26 @@ def rows_equal(types, expected, got):
 
 # ------------------------------------------------------------------- main
 
+# Session settings that give the semantics lake follows (see README):
+# TimeZone UTC; x/0 and x%0 are NULL (DuckDB >= 1.5/2.0 defaults to IEEE inf/NaN
+# for DOUBLE division and to an error for integer % and //, older DuckDB to NULL).
+SETTINGS = ["SET TimeZone='UTC'",
+            "SET ieee_floating_point_ops=false",
+            "SET error_on_division_by_zero=false"]
+
+
+def apply_settings(con):
+    for s in SETTINGS:
+        try:
+            con.execute(s)
+        except duckdb.Error:
+            if "TimeZone" in s:
+                raise  # the others do not exist in older DuckDB, whose default is NULL anyway
+
+
 def connect():
     con = duckdb.connect()
-    con.execute("SET TimeZone='UTC'")
+    apply_settings(con)
     for p in sorted(glob.glob(os.path.join(DATA_DIR, "*.parquet"))):
         name = os.path.splitext(os.path.basename(p))[0]
         con.execute("CREATE VIEW \"%s\" AS SELECT * FROM read_parquet('%s')"
@@ -236,8 +256,7 @@ def connect():
 
 
 def run_query(con, sql):
-    cur = con.cursor()
-    cur.execute("SET TimeZone='UTC'")
+    cur = con
     cur.execute(sql)
     desc = cur.description or []
     tnames = [str(d[1]) for d in desc]
@@ -269,7 +288,7 @@ def check_file(con, path, write, verbose):
             out.append(rec.header)
             out.extend(l for l in rec.sql if l is not None)
             try:
-                con.cursor().execute(sql).fetchall()
+                con.execute(sql).fetchall()
                 err = None
             except duckdb.Error as e:
                 err = str(e)
