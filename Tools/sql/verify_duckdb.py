@@ -285,6 +285,9 @@ def check_file(con, path, write, verbose):
         cases += 1
         sql = sql_text(rec)
         if rec.kind == "statement":
+            if any(l is not None and l.strip() == "----" for l in rec.sql):
+                failures += 1
+                print("%s: FAIL: a statement record has no ---- / result block" % where)
             out.append(rec.header)
             out.extend(l for l in rec.sql if l is not None)
             try:
