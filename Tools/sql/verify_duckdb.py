@@ -14,6 +14,9 @@ SETTINGS below.
           record from DuckDB (rowsort results are written sorted). Statement
           records are left as they are. Eyeball the diff afterwards!
 -v        print DuckDB's error text for `statement error` records.
+--shuffle SEED  load every table with its rows in a seeded random order; a
+          result that changes is one that depends on input order (a nosort
+          query without a total ORDER BY, a window over ties, ...).
 
 Exit status 1 on any mismatch (or unparsable record), 0 otherwise.
 See Fixtures/sql/README.md for the file format and rendering rules.
@@ -245,13 +248,19 @@ def apply_settings(con):
                 raise  # the others do not exist in older DuckDB, whose default is NULL anyway
 
 
-def connect():
+def connect(shuffle=None):
     con = duckdb.connect()
     apply_settings(con)
     for p in sorted(glob.glob(os.path.join(DATA_DIR, "*.parquet"))):
         name = os.path.splitext(os.path.basename(p))[0]
-        con.execute("CREATE VIEW \"%s\" AS SELECT * FROM read_parquet('%s')"
-                    % (name, p.replace("'", "''")))
+        path = p.replace("'", "''")
+        if shuffle is None:
+            con.execute("CREATE VIEW \"%s\" AS SELECT * FROM read_parquet('%s')" % (name, path))
+        else:
+            # same rows in another order: exposes results that depend on input order
+            con.execute("CREATE TABLE \"%s\" AS SELECT * EXCLUDE (file_row_number) FROM "
+                        "read_parquet('%s', file_row_number=true) ORDER BY hash(file_row_number + %d)"
+                        % (name, path, shuffle))
     return con
 
 
@@ -360,9 +369,14 @@ def main():
     ap.add_argument("files", nargs="*")
     ap.add_argument("--write", action="store_true")
     ap.add_argument("-v", "--verbose", action="store_true")
+    ap.add_argument("--shuffle", type=int, metavar="SEED",
+                    help="load the tables with their rows in a seeded random order (checks that "
+                         "expected results do not depend on input order); not with --write")
     args = ap.parse_args()
     files = args.files or sorted(glob.glob(os.path.join(SQL_DIR, "*.test")))
-    con = connect()
+    if args.write and args.shuffle is not None:
+        ap.error("--shuffle and --write do not go together")
+    con = connect(args.shuffle)
     total = fails = 0
     for f in files:
         c, k = check_file(con, os.path.abspath(f), args.write, args.verbose)
