@@ -60,12 +60,13 @@ class Record:
         self.sort = ""
         self.error = None           # substring for statement error; None for ok
         self.expect_error = False
+        self.skip = False           # skipif duckdb / onlyif <other engine>
 
 
 def parse(path):
     """Returns a list of chunks: either str (a line kept verbatim) or Record."""
     with open(path, encoding="utf-8") as f:
-        lines = f.read().split("\n")
+        lines = f.read().replace("\r\n", "\n").split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     chunks = []
@@ -77,6 +78,14 @@ def parse(path):
             chunks.append(line)
             i += 1
             continue
+        # sqllogictest conditions directly above a record: skipif <engine> / onlyif <engine>
+        conditions = []
+        while line.split() and line.split()[0] in ("skipif", "onlyif") and i + 1 < n \
+                and lines[i + 1].strip() != "":
+            conditions.append(line)
+            chunks.append(line)
+            i += 1
+            line = lines[i]
         words = line.split()
         rec = None
         if words[0] == "query":
@@ -94,6 +103,8 @@ def parse(path):
                 rec.kind = "other"
         else:
             rec = Record("other", line, i + 1)
+        rec.skip = any((c.split() + [""])[1].lower() == "duckdb" if c.split()[0] == "skipif"
+                       else (c.split() + [""])[1].lower() != "duckdb" for c in conditions)
         i += 1
         # body: until a blank line
         in_result = False
@@ -286,10 +297,14 @@ def check_file(con, path, write, verbose):
             continue
         rec = ch
         where = "%s:%d" % (rel, rec.start)
-        if rec.kind == "other":
-            print("%s: note: skipping unknown record %r" % (where, rec.header))
+        if rec.kind == "other" or rec.skip:
+            if rec.kind == "other":
+                print("%s: note: skipping unknown record %r" % (where, rec.header))
             out.append(rec.header)
-            out.extend(rec.sql)
+            out.extend(l for l in rec.sql if l is not None)
+            if rec.kind == "query" and rec.has_sep:
+                out.append("----")
+                out.extend(rec.expected)
             continue
         cases += 1
         sql = sql_text(rec)
@@ -337,7 +352,8 @@ def check_file(con, path, write, verbose):
             problems.append("nosort with several rows but no ORDER BY")
         if write:
             sort = rec.sort if rec.sort in ("rowsort", "nosort") else "rowsort"
-            out.append("query %s %s" % (letters, sort))
+            extra = rec.header.split()[3:]
+            out.append(" ".join(["query", letters, sort] + extra))
             out.extend(l for l in rec.sql if l is not None)
             out.append("----")
             out.extend(got)
