@@ -26,6 +26,8 @@ echo "== build (debug, warnings as errors)"
 swift build -Xswiftc -warnings-as-errors
 echo "== swift test"
 swift test
+echo "== SQL fixtures: expected results still match DuckDB"
+.venv/bin/python Tools/sql/verify_duckdb.py > /dev/null || { .venv/bin/python Tools/sql/verify_duckdb.py | grep -v ", 0 failing"; exit 1; }
 echo "== interop"
 LAKE_BIN="$(swift build --show-bin-path)/lake" .venv/bin/python Tools/interop/run.py
 echo "== interop: deltalake reads a table only lake's checkpoint can rebuild"
@@ -39,4 +41,5 @@ status=0
 LAKE_BIN="$lake_bin" .venv/bin/python Tools/interop/delta_roundtrip.py || status=1
 LAKE_BIN="$lake_bin" .venv/bin/python Tools/reliability/t1_concurrent_writers.py || status=1
 LAKE_BIN="$lake_bin" .venv/bin/python Tools/reliability/t2_kill9.py || status=1
+LAKE_BIN="$lake_bin" .venv/bin/python Tools/reliability/t5_maintenance.py || status=1
 exit $status
