@@ -1,5 +1,6 @@
 import Foundation
 import LakeColumnar
+import LakeParquet
 import Testing
 
 @testable import LakeDelta
@@ -84,6 +85,45 @@ struct CompactionTests {
         #expect(after.count >= 2)
         #expect(after.filter { $0 < Int64(target) }.count <= 1)
         #expect(try await Compaction.run(tableRoot: root, request: CompactionRequest(targetFileSize: target)).version == nil)
+    }
+
+    @Test("row groups are copied without decoding when they qualify: same rows, merged statistics, readable files")
+    func copiesRowGroups() async throws {
+        let fixture = try TableFixture()
+        let root = fixture.root + "/t"
+        try await Self.smallFiles(root)
+        let rowsBefore = Writes.rowSet(try await Writes.read(root))
+        var request = Self.request
+        request.copyRowGroupsOfAtLeast = 1
+        let outcome = try await Compaction.run(tableRoot: root, request: request)
+        #expect(outcome.filesRemoved == 24)
+        #expect(outcome.rowGroupsCopied == 24)
+        #expect(outcome.rowsRewritten == 300)
+        let snapshot = try Snapshot.load(table: root)
+        #expect(snapshot.files.count == 4)
+        #expect(Writes.rowSet(try await Writes.read(root)) == rowsBefore)
+        for file in snapshot.files {
+            let text = try #require(file.stats)
+            let stats = try #require(FileStatistics(json: text, schema: snapshot.schema))
+            let reader = try ParquetFileReader(path: root + "/" + file.path)
+            #expect(reader.rowGroupCount == 6)
+            #expect(stats.numRecords == Int64(reader.rowCount))
+            let ids = try (0..<reader.rowGroupCount).flatMap { group -> [Int64] in
+                guard case .int64(let column) = try reader.readRowGroup(group).columns[0] else { return [] }
+                return Array(column.values)
+            }
+            #expect(stats.column("id")?.min == .integer(ids.min()!))
+            #expect(stats.column("id")?.max == .integer(ids.max()!))
+            let notes = try (0..<reader.rowGroupCount).reduce(0) { total, group in
+                total + (try reader.readRowGroup(group).column(named: "note")?.nullCount ?? 0)
+            }
+            #expect(stats.column("note")?.nullCount == Int64(notes))
+        }
+        // Small row groups are decoded and re-encoded instead (the default threshold).
+        let fixture2 = try TableFixture()
+        let root2 = fixture2.root + "/t"
+        try await Self.smallFiles(root2)
+        #expect(try await Compaction.run(tableRoot: root2, request: Self.request).rowGroupsCopied == 0)
     }
 
     @Test("a partition filter limits compaction to matching partitions")

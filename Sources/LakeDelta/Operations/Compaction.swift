@@ -1,4 +1,5 @@
 import LakeColumnar
+import LakeParquet
 
 /// What a compaction should do (SPEC.md §7.6).
 public struct CompactionRequest: Sendable {
@@ -15,6 +16,9 @@ public struct CompactionRequest: Sendable {
     /// How many times to plan again on a newer snapshot after a concurrent commit removed files
     /// this compaction was rewriting.
     public var maxAttempts: Int
+    /// Row groups of at least this many rows are copied as they are (no decoding or recompression)
+    /// when a partition's files all qualify (SPEC.md §7.6); `Int.max` always decodes and re-encodes.
+    public var copyRowGroupsOfAtLeast: Int = 16_384
 
     /// A request with the defaults: the table's target size, every partition, three attempts.
     public init(
@@ -43,6 +47,8 @@ public struct CompactionOutcome: Sendable, Equatable {
     public var bytesRemoved: Int64 = 0
     public var bytesAdded: Int64 = 0
     public var rowsRewritten = 0
+    /// Row groups copied without decoding (SPEC.md §7.6); the others were decoded and re-encoded.
+    public var rowGroupsCopied = 0
     /// Partitions that had files to merge, and partitions looked at (after the filter).
     public var partitionsCompacted = 0
     public var partitionsConsidered = 0
@@ -99,6 +105,43 @@ public enum Compaction {
         }
     }
 
+    /// Readers of `group`'s files when their row groups can be copied without decoding: each file
+    /// holds the table's data columns with one layout and codec, the row count its statistics
+    /// state, and row groups of at least ``CompactionRequest/copyRowGroupsOfAtLeast`` rows.
+    static func copyableReaders(
+        _ group: [AddFile], scan: TableScan, writer: TableWriter, request: CompactionRequest
+    ) throws(DeltaError) -> [ParquetFileReader]? {
+        guard request.copyRowGroupsOfAtLeast < Int.max else { return nil }
+        let expected = writer.dataFileSchema.fields.map { ($0.name, $0.type) }
+        var readers: [ParquetFileReader] = []
+        for file in group {
+            let path = try scan.resolvedPath(of: file)
+            let reader: ParquetFileReader
+            do {
+                reader = try ParquetFileReader(path: path)
+            } catch {
+                throw .parquet(error)
+            }
+            let fields = reader.schema.fields
+            guard fields.count == expected.count,
+                zip(fields, expected).allSatisfy({ $0.name == $1.0 && $0.type == $1.1 }),
+                ParquetRowGroupCopier.canCopy(
+                    reader, like: readers.first ?? reader, codec: request.options.parquet.compression,
+                    minRowGroupRows: request.copyRowGroupsOfAtLeast)
+            else { return nil }
+            if let stats = file.stats, let value = try? JSONReader.parse(stats),
+                let records = value["numRecords"]?.int64Value, records != Int64(reader.rowCount)
+            {
+                throw .invalidRequest(
+                    table: scan.snapshot.tableRoot,
+                    reason: "file \(file.path) holds \(reader.rowCount) rows but its statistics say \(records); "
+                        + "compaction stopped before committing anything")
+            }
+            readers.append(reader)
+        }
+        return readers
+    }
+
     /// The files to rewrite, one group per partition, in log order.
     struct Plan {
         var groups: [[AddFile]]
@@ -145,6 +188,27 @@ public enum Compaction {
                     tableRoot: snapshot.tableRoot, schema: scan.schema, partitionColumns: snapshot.partitionColumns,
                     options: options)
                 writers.append(writer)
+                if let readers = try copyableReaders(group, scan: scan, writer: writer, request: request) {
+                    let partition = snapshot.partitionColumns.map { group[0].partitionValues[$0] ?? nil }
+                    try writer.copyRowGroups(of: readers, partition: partition)
+                    for (file, reader) in zip(group, readers) {
+                        outcome.rowsRewritten += reader.rowCount
+                        removes.append(
+                            RemoveFile(
+                                path: file.path, deletionTimestamp: now, dataChange: false, extendedFileMetadata: true,
+                                partitionValues: file.partitionValues, size: file.size))
+                        outcome.bytesRemoved += file.size
+                    }
+                    for var add in try await writer.finish() {
+                        add.dataChange = false
+                        adds.append(add)
+                        outcome.bytesAdded += add.size
+                    }
+                    outcome.filesRemoved += group.count
+                    outcome.partitionsCompacted += 1
+                    outcome.rowGroupsCopied += readers.reduce(0) { $0 + $1.rowGroupCount }
+                    continue
+                }
                 for file in group {
                     var fileRows = 0
                     for batch in try await scan.read(file, threads: threads) {

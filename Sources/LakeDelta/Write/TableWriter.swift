@@ -149,8 +149,59 @@ public final class TableWriter {
         finished.removeAll()
     }
 
-    private func openFile(for partition: [String?]) throws(DeltaError) -> OpenFile {
-        if let file = open[partition] { return file }
+    /// Writes every row group of `readers` (data files of this table, all passing
+    /// ``ParquetRowGroupCopier/canCopy(_:like:codec:minRowGroupRows:)`` against the first) into new
+    /// files of `partition`, copying column chunks without decoding them, and starts a new file
+    /// once one reaches the target size (SPEC.md §7.6).
+    public func copyRowGroups(of readers: [ParquetFileReader], partition: [String?]) throws(DeltaError) {
+        guard let template = readers.first else { return }
+        var current: (copier: ParquetRowGroupCopier, relativePath: String)?
+        for reader in readers {
+            if current == nil {
+                let (relativePath, path) = try newFilePath(for: partition)
+                do {
+                    current = (try ParquetRowGroupCopier(path: path, like: template, options: options.parquet), relativePath)
+                } catch {
+                    throw .parquet(error)
+                }
+                writtenPaths.append(path)
+            }
+            do throws(ParquetError) {
+                try current!.copier.append(reader)
+                if current!.copier.bytesWritten >= options.targetFileSize {
+                    finishCopy(try current!.copier.close(), relativePath: current!.relativePath, partition: partition)
+                    current = nil
+                }
+            } catch {
+                current?.copier.abort()
+                throw .parquet(error)
+            }
+        }
+        if let current {
+            do {
+                finishCopy(try current.copier.close(), relativePath: current.relativePath, partition: partition)
+            } catch {
+                current.copier.abort()
+                throw .parquet(error)
+            }
+        }
+    }
+
+    private func finishCopy(_ summary: ParquetFileSummary, relativePath: String, partition: [String?]) {
+        let statistics = FileStatistics(summary: summary, schema: dataSchema, indexedColumns: options.indexedColumns)
+        var values: [String: String?] = [:]
+        for (name, value) in zip(partitionColumns, partition) { values[name] = .some(value) }
+        finished.append(
+            AddFile(
+                path: relativePath, partitionValues: values, size: Int64(summary.fileSize),
+                modificationTime: Self.nowMillis(), dataChange: true, stats: statistics.json(schema: dataSchema)))
+    }
+
+    /// The schema of the data files: the table's columns without the partition columns.
+    public var dataFileSchema: Schema { dataSchema }
+
+    /// A new data file's table-relative path and full path in `partition`'s directory (created).
+    private func newFilePath(for partition: [String?]) throws(DeltaError) -> (relative: String, path: String) {
         var directory = ""
         for (name, value) in zip(partitionColumns, partition) {
             let escaped = value.map(DeltaPath.escapePartitionValue) ?? "__HIVE_DEFAULT_PARTITION__"
@@ -160,7 +211,13 @@ public final class TableWriter {
         fileCounter += 1
         let relativePath = directory + name
         try createDirectories(directory)
-        let path = tableRoot + "/" + relativePath
+        return (relativePath, tableRoot + "/" + relativePath)
+    }
+
+    private func openFile(for partition: [String?]) throws(DeltaError) -> OpenFile {
+        if let file = open[partition] { return file }
+        let (relativePath, path) = try newFilePath(for: partition)
+        let directory = String(relativePath[..<(relativePath.lastIndex(of: "/").map { relativePath.index(after: $0) } ?? relativePath.startIndex)])
         do {
             let writer = try ParquetFileWriter(path: path, schema: dataSchema, options: options.parquet)
             writtenPaths.append(path)
