@@ -1,0 +1,413 @@
+import LakeColumnar
+
+/// Encodes record batches as CSV or JSON-lines bytes, a column at a time (SPEC.md §2.3 value text).
+///
+/// ``encode(_:)`` turns each column into the text of its values (one type switch per column, then
+/// a loop over the values with no `String` per value for integers, floats with few decimals,
+/// decimals, dates, timestamps, booleans and ASCII strings); ``appendRows(_:to:)`` interleaves those
+/// texts into lines. Values of other types, and the rare values off the fast paths, are spelled by
+/// ``ValueText``, so the text is the same as ``ResultWriter``'s.
+///
+/// CSV: a header line, fields quoted per RFC 4180 when they hold a comma, quote, line break or a
+/// leading or trailing space; an empty string is `""` and NULL an empty field. JSON lines: one
+/// object per line, keys in schema order, NULL as `null`.
+public struct TextRowEncoder {
+    /// The two line-oriented formats.
+    public enum Format: Sendable {
+        case csv
+        case jsonl
+    }
+
+    /// The value texts of one column for the current batch: value `r` is
+    /// `bytes[offsets[r] ..< offsets[r + 1]]`.
+    struct EncodedColumn {
+        var bytes = ContiguousArray<UInt8>()
+        var offsets = ContiguousArray<Int32>()
+    }
+
+    /// The format written.
+    public let format: Format
+    /// The schema of every batch.
+    public let schema: Schema
+    /// Per column, the bytes written before its value in JSON lines: `{"name":` or `,"name":`.
+    let keys: [ContiguousArray<UInt8>]
+    var columns: [EncodedColumn]
+    /// The number of rows encoded by the last ``encode(_:)``.
+    public private(set) var rowCount = 0
+
+    /// An encoder of batches of `schema` in `format`.
+    public init(schema: Schema, format: Format) {
+        self.format = format
+        self.schema = schema
+        keys = schema.fields.enumerated().map { index, field in
+            ContiguousArray(((index == 0 ? "{" : ",") + ValueText.quoted(field.name) + ":").utf8)
+        }
+        columns = Array(repeating: EncodedColumn(), count: schema.fields.count)
+    }
+
+    /// The CSV header line (empty for JSON lines).
+    public var header: ContiguousArray<UInt8> {
+        guard format == .csv else { return [] }
+        var line = ContiguousArray<UInt8>()
+        for (index, field) in schema.fields.enumerated() {
+            if index > 0 { line.append(UInt8(ascii: ",")) }
+            Self.appendCSVString(ContiguousArray(field.name.utf8)[...], to: &line)
+        }
+        line.append(10)
+        return line
+    }
+
+    /// Encodes the values of `batch`, replacing the previous batch's.
+    ///
+    /// - Complexity: O(rows × columns), one type switch per column.
+    public mutating func encode(_ batch: RecordBatch) {
+        precondition(batch.columns.count == columns.count, "the batch does not match the encoder's schema")
+        rowCount = batch.rowCount
+        for index in columns.indices {
+            var encoded = columns[index]
+            encoded.bytes.removeAll(keepingCapacity: true)
+            encoded.offsets.removeAll(keepingCapacity: true)
+            encoded.offsets.reserveCapacity(batch.rowCount + 1)
+            encoded.offsets.append(0)
+            Self.encode(batch.columns[index], field: schema.fields[index], json: format == .jsonl, into: &encoded)
+            columns[index] = encoded
+        }
+    }
+
+    /// The text of the value at `column`, `row` of the last batch: CSV field text (quoted when
+    /// needed, empty for NULL) or a JSON value.
+    public func value(column: Int, row: Int) -> ArraySlice<UInt8> {
+        let encoded = columns[column]
+        return encoded.bytes[Int(encoded.offsets[row])..<Int(encoded.offsets[row + 1])]
+    }
+
+    /// The JSON-lines text before `column`'s value: `{"name":` for the first column, else `,"name":`.
+    public func key(column: Int) -> ContiguousArray<UInt8> { keys[column] }
+
+    /// Appends the lines of rows `range` of the last batch to `output`.
+    ///
+    /// - Complexity: O(bytes written); the values are copied with `memcpy`, no per-row work beyond.
+    public func appendRows(_ range: Range<Int>, to output: inout ContiguousArray<UInt8>) {
+        guard !range.isEmpty else { return }
+        let json = format == .jsonl
+        var needed = range.count  // newlines
+        for (index, column) in columns.enumerated() {
+            needed += Int(column.offsets[range.upperBound] - column.offsets[range.lowerBound])
+            needed += range.count * (json ? keys[index].count : (index > 0 ? 1 : 0))
+        }
+        if json { needed += range.count }  // closing braces
+        let start = output.count
+        output.append(contentsOf: repeatElement(0, count: needed))
+        var position = start
+        output.withUnsafeMutableBufferPointer { destination in
+            let base = destination.baseAddress!
+            for row in range {
+                for (index, column) in columns.enumerated() {
+                    if json {
+                        let key = keys[index]
+                        key.withUnsafeBufferPointer { keyBytes in
+                            (base + position).update(from: keyBytes.baseAddress!, count: keyBytes.count)
+                        }
+                        position &+= key.count
+                    } else if index > 0 {
+                        base[position] = UInt8(ascii: ",")
+                        position &+= 1
+                    }
+                    column.offsets.withUnsafeBufferPointer { offsets in
+                        let from = Int(offsets[row])
+                        let length = Int(offsets[row &+ 1]) &- from
+                        if length > 0 {
+                            column.bytes.withUnsafeBufferPointer { bytes in
+                                (base + position).update(from: bytes.baseAddress! + from, count: length)
+                            }
+                            position &+= length
+                        }
+                    }
+                }
+                if json {
+                    base[position] = UInt8(ascii: "}")
+                    position &+= 1
+                }
+                base[position] = 10
+                position &+= 1
+            }
+        }
+        precondition(position == output.count, "internal: the row text size was miscounted")
+    }
+
+    // MARK: - Column kernels
+
+    private static func encode(_ column: Column, field: Field, json: Bool, into encoded: inout EncodedColumn) {
+        switch column {
+        case .boolean(let values):
+            encodeEach(values, json: json, into: &encoded) { value, bytes in
+                appendASCII(value ? "true" : "false", to: &bytes)
+            }
+        case .int8(let values): encodeIntegers(values, json: json, into: &encoded)
+        case .int16(let values): encodeIntegers(values, json: json, into: &encoded)
+        case .int32(let values): encodeIntegers(values, json: json, into: &encoded)
+        case .int64(let values): encodeIntegers(values, json: json, into: &encoded)
+        case .float64(let values):
+            encodeEach(values, json: json, into: &encoded) { value, bytes in
+                if !appendShortDouble(value, to: &bytes) {
+                    let text = json ? ValueText.json(.float(value), fields: nil) : ValueText.float(value)
+                    bytes.append(contentsOf: text.utf8)
+                }
+            }
+        case .decimal64(let values, _, let scale) where scale <= 18:
+            encodeEach(values, json: json, into: &encoded) { value, bytes in
+                appendDecimal(value, scale: scale, to: &bytes)
+            }
+        case .date(let values):
+            encodeEach(values, json: json, into: &encoded) { days, bytes in
+                if json { bytes.append(UInt8(ascii: "\"")) }
+                if !appendDate(Int64(days), to: &bytes) {
+                    bytes.append(contentsOf: ValueFormatting.date(Int64(days)).utf8)
+                }
+                if json { bytes.append(UInt8(ascii: "\"")) }
+            }
+        case .timestamp(let values): encodeTimestamps(values, utc: true, json: json, into: &encoded)
+        case .timestampNTZ(let values): encodeTimestamps(values, utc: false, json: json, into: &encoded)
+        case .string(let values): encodeStrings(values, json: json, into: &encoded)
+        default:
+            for row in 0..<column.count {
+                let value = column.scalar(at: row)
+                if json {
+                    encoded.bytes.append(contentsOf: ValueText.json(value, fields: nil, type: field.type).utf8)
+                } else if let text = ValueText.plain(value) {
+                    appendCSVString(ContiguousArray(text.utf8)[...], to: &encoded.bytes)
+                }
+                encoded.offsets.append(Int32(truncatingIfNeeded: encoded.bytes.count))
+            }
+        }
+    }
+
+    /// Runs `append` for every non-null value; nulls become `null` in JSON and nothing in CSV.
+    @inline(__always)
+    private static func encodeEach<Value>(
+        _ column: PrimitiveColumn<Value>, json: Bool, into encoded: inout EncodedColumn,
+        _ append: (Value, inout ContiguousArray<UInt8>) -> Void
+    ) {
+        column.values.withUnsafeBufferPointer { values in
+            for row in 0..<values.count {
+                if let validity = column.validity, !validity.isValid(row) {
+                    if json { appendASCII("null", to: &encoded.bytes) }
+                } else {
+                    append(values[row], &encoded.bytes)
+                }
+                encoded.offsets.append(Int32(truncatingIfNeeded: encoded.bytes.count))
+            }
+        }
+    }
+
+    private static func encodeIntegers<Value: FixedWidthInteger>(
+        _ column: PrimitiveColumn<Value>, json: Bool, into encoded: inout EncodedColumn
+    ) {
+        encodeEach(column, json: json, into: &encoded) { value, bytes in
+            appendInteger(Int64(value), to: &bytes)
+        }
+    }
+
+    private static func encodeTimestamps(
+        _ column: PrimitiveColumn<Int64>, utc: Bool, json: Bool, into encoded: inout EncodedColumn
+    ) {
+        encodeEach(column, json: json, into: &encoded) { micros, bytes in
+            if json { bytes.append(UInt8(ascii: "\"")) }
+            if !appendTimestamp(micros, utc: utc, to: &bytes) {
+                bytes.append(contentsOf: ValueText.timestamp(micros, utc: utc, separator: "T").utf8)
+            }
+            if json { bytes.append(UInt8(ascii: "\"")) }
+        }
+    }
+
+    private static func encodeStrings(_ column: StringColumn, json: Bool, into encoded: inout EncodedColumn) {
+        column.bytes.withUnsafeBufferPointer { source in
+            column.offsets.withUnsafeBufferPointer { offsets in
+                for row in 0..<column.count {
+                    if let validity = column.validity, !validity.isValid(row) {
+                        if json { appendASCII("null", to: &encoded.bytes) }
+                    } else {
+                        let value = UnsafeBufferPointer(
+                            rebasing: source[Int(offsets[row])..<Int(offsets[row &+ 1])])
+                        if json {
+                            appendJSONString(value, to: &encoded.bytes)
+                        } else {
+                            appendCSVString(value, to: &encoded.bytes)
+                        }
+                    }
+                    encoded.offsets.append(Int32(truncatingIfNeeded: encoded.bytes.count))
+                }
+            }
+        }
+    }
+
+    // MARK: - Value spellings
+
+    @inline(__always)
+    static func appendASCII(_ text: StaticString, to bytes: inout ContiguousArray<UInt8>) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    /// Appends `value` in decimal.
+    static func appendInteger(_ value: Int64, to bytes: inout ContiguousArray<UInt8>) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        appendDigits(value.magnitude, minimumWidth: 1, to: &bytes)
+    }
+
+    /// Appends the decimal digits of `value`, zero-padded to `minimumWidth` (at most 20).
+    @inline(__always)
+    static func appendDigits(_ value: UInt64, minimumWidth: Int, to bytes: inout ContiguousArray<UInt8>) {
+        var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &scratch) { digits in
+            var rest = value
+            var count = 0
+            repeat {
+                digits[23 &- count] = UInt8(truncatingIfNeeded: rest % 10) &+ 48
+                rest /= 10
+                count &+= 1
+            } while rest > 0
+            while count < minimumWidth {
+                digits[23 &- count] = 48
+                count &+= 1
+            }
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: digits[(24 &- count)...]))
+        }
+    }
+
+    /// Appends `unscaled × 10^-scale` with exactly `scale` fraction digits (`ValueFormatting.decimal`).
+    static func appendDecimal(_ unscaled: Int64, scale: Int, to bytes: inout ContiguousArray<UInt8>) {
+        if unscaled < 0 { bytes.append(UInt8(ascii: "-")) }
+        guard scale > 0 else {
+            appendDigits(unscaled.magnitude, minimumWidth: 1, to: &bytes)
+            return
+        }
+        var power: UInt64 = 1
+        for _ in 0..<scale { power &*= 10 }
+        let magnitude = unscaled.magnitude
+        appendDigits(magnitude / power, minimumWidth: 1, to: &bytes)
+        bytes.append(UInt8(ascii: "."))
+        appendDigits(magnitude % power, minimumWidth: scale, to: &bytes)
+    }
+
+    private static let powersOfTen: [Double] = [1, 10, 100, 1000, 10000]
+
+    /// Appends the shortest round-trip text of `value` when it has at most four decimals and a
+    /// magnitude in [0.001, 1e9) — the same text as `Double.description` — and returns whether it did.
+    ///
+    /// `m / 10^k` with integers `m < 2^53`, `k ≤ 4` is exactly what a correctly rounded parser
+    /// returns for the text `m × 10^-k`, so a match proves the text reads back as `value`; the
+    /// smallest such `k` gives the shortest text, and doubles below 1e9 are too dense for two
+    /// texts with `k ≤ 4` decimals to read as the same value.
+    static func appendShortDouble(_ value: Double, to bytes: inout ContiguousArray<UInt8>) -> Bool {
+        let magnitude = value.magnitude
+        guard magnitude >= 0.001 && magnitude < 1e9 else { return false }
+        for decimals in 0...4 {
+            let power = powersOfTen[decimals]
+            let scaled = (magnitude * power).rounded()
+            guard scaled / power == magnitude else { continue }
+            let units = UInt64(scaled)
+            if value < 0 { bytes.append(UInt8(ascii: "-")) }
+            if decimals == 0 {
+                appendDigits(units, minimumWidth: 1, to: &bytes)
+                appendASCII(".0", to: &bytes)
+            } else {
+                let divisor = UInt64(power)
+                appendDigits(units / divisor, minimumWidth: 1, to: &bytes)
+                bytes.append(UInt8(ascii: "."))
+                appendDigits(units % divisor, minimumWidth: decimals, to: &bytes)
+            }
+            return true
+        }
+        return false
+    }
+
+    /// Appends `YYYY-MM-DD` for years 0…9999 and returns whether it did.
+    @inline(__always)
+    static func appendDate(_ days: Int64, to bytes: inout ContiguousArray<UInt8>) -> Bool {
+        let (year, month, day) = CivilCalendar.civil(fromDays: days)
+        guard year >= 0 && year <= 9999 else { return false }
+        appendDigits(UInt64(year), minimumWidth: 4, to: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        appendDigits(UInt64(month), minimumWidth: 2, to: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        appendDigits(UInt64(day), minimumWidth: 2, to: &bytes)
+        return true
+    }
+
+    /// Appends `YYYY-MM-DDTHH:MM:SS[.ffffff]` (trailing fraction zeros dropped) plus `Z` when
+    /// `utc`, for years 0…9999, and returns whether it did.
+    static func appendTimestamp(_ micros: Int64, utc: Bool, to bytes: inout ContiguousArray<UInt8>) -> Bool {
+        let microsPerDay = CivilCalendar.microsecondsPerDay
+        var days = micros / microsPerDay
+        var inDay = micros % microsPerDay
+        if inDay < 0 {
+            inDay += microsPerDay
+            days -= 1
+        }
+        guard appendDate(days, to: &bytes) else { return false }
+        let seconds = inDay / 1_000_000
+        var fraction = inDay % 1_000_000
+        bytes.append(UInt8(ascii: "T"))
+        appendDigits(UInt64(seconds / 3600), minimumWidth: 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        appendDigits(UInt64(seconds / 60 % 60), minimumWidth: 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        appendDigits(UInt64(seconds % 60), minimumWidth: 2, to: &bytes)
+        if fraction != 0 {
+            var width = 6
+            while fraction % 10 == 0 {
+                fraction /= 10
+                width -= 1
+            }
+            bytes.append(UInt8(ascii: "."))
+            appendDigits(UInt64(fraction), minimumWidth: width, to: &bytes)
+        }
+        if utc { bytes.append(UInt8(ascii: "Z")) }
+        return true
+    }
+
+    /// Appends a CSV field for `value`: as is, or quoted with doubled quotes when it holds a
+    /// comma, quote, CR or LF, starts or ends with a space, or is empty.
+    static func appendCSVString<Bytes: Collection<UInt8>>(_ value: Bytes, to bytes: inout ContiguousArray<UInt8>) {
+        var needsQuotes = value.isEmpty || value.first == 0x20
+        if !needsQuotes {
+            var last: UInt8 = 0
+            for byte in value {
+                if byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == 10 || byte == 13 {
+                    needsQuotes = true
+                    break
+                }
+                last = byte
+            }
+            if last == 0x20 { needsQuotes = true }
+        }
+        guard needsQuotes else {
+            bytes.append(contentsOf: value)
+            return
+        }
+        bytes.append(UInt8(ascii: "\""))
+        for byte in value {
+            if byte == UInt8(ascii: "\"") { bytes.append(byte) }
+            bytes.append(byte)
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends `value` as a JSON string: quotes, backslashes and control characters escaped
+    /// (``ValueText/quoted(_:)``). Text that is not ASCII goes through `String` so invalid UTF-8 is
+    /// repaired the same way as elsewhere.
+    static func appendJSONString(_ value: UnsafeBufferPointer<UInt8>, to bytes: inout ContiguousArray<UInt8>) {
+        var plain = true
+        for byte in value where byte < 0x20 || byte >= 0x80 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+            plain = false
+            break
+        }
+        if plain {
+            bytes.append(UInt8(ascii: "\""))
+            bytes.append(contentsOf: value)
+            bytes.append(UInt8(ascii: "\""))
+        } else {
+            bytes.append(contentsOf: ValueText.quoted(String(decoding: value, as: UTF8.self)).utf8)
+        }
+    }
+}
