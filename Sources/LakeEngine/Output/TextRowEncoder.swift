@@ -18,11 +18,11 @@ public struct TextRowEncoder {
         case jsonl
     }
 
-    /// The value texts of one column for the current batch: value `r` is
-    /// `bytes[offsets[r] ..< offsets[r + 1]]`.
-    struct EncodedColumn {
+    /// The value texts of every column of the current batch, column after column in one arena:
+    /// value `r` of column `c` is `bytes[offsets[c × (rows + 1) + r] ..< offsets[c × (rows + 1) + r + 1]]`.
+    struct EncodedColumns {
         var bytes = ContiguousArray<UInt8>()
-        var offsets = ContiguousArray<Int32>()
+        var offsets = ContiguousArray<Int>()
     }
 
     /// The format written.
@@ -31,7 +31,10 @@ public struct TextRowEncoder {
     public let schema: Schema
     /// Per column, the bytes written before its value in JSON lines: `{"name":` or `,"name":`.
     let keys: [ContiguousArray<UInt8>]
-    var columns: [EncodedColumn]
+    /// ``keys`` back to back, and where each starts (`columns + 1` entries).
+    private let keyBytes: ContiguousArray<UInt8>
+    private let keyOffsets: ContiguousArray<Int>
+    var encoded = EncodedColumns()
     /// The number of rows encoded by the last ``encode(_:)``.
     public private(set) var rowCount = 0
 
@@ -42,7 +45,14 @@ public struct TextRowEncoder {
         keys = schema.fields.enumerated().map { index, field in
             ContiguousArray(((index == 0 ? "{" : ",") + ValueText.quoted(field.name) + ":").utf8)
         }
-        columns = Array(repeating: EncodedColumn(), count: schema.fields.count)
+        var keyBytes = ContiguousArray<UInt8>()
+        var keyOffsets: ContiguousArray<Int> = [0]
+        for key in keys {
+            keyBytes.append(contentsOf: key)
+            keyOffsets.append(keyBytes.count)
+        }
+        self.keyBytes = keyBytes
+        self.keyOffsets = keyOffsets
     }
 
     /// The CSV header line (empty for JSON lines).
@@ -61,24 +71,22 @@ public struct TextRowEncoder {
     ///
     /// - Complexity: O(rows × columns), one type switch per column.
     public mutating func encode(_ batch: RecordBatch) {
-        precondition(batch.columns.count == columns.count, "the batch does not match the encoder's schema")
+        precondition(batch.columns.count == schema.fields.count, "the batch does not match the encoder's schema")
         rowCount = batch.rowCount
-        for index in columns.indices {
-            var encoded = columns[index]
-            encoded.bytes.removeAll(keepingCapacity: true)
-            encoded.offsets.removeAll(keepingCapacity: true)
-            encoded.offsets.reserveCapacity(batch.rowCount + 1)
-            encoded.offsets.append(0)
+        encoded.bytes.removeAll(keepingCapacity: true)
+        encoded.offsets.removeAll(keepingCapacity: true)
+        encoded.offsets.reserveCapacity((batch.rowCount + 1) * schema.fields.count)
+        for index in schema.fields.indices {
+            encoded.offsets.append(encoded.bytes.count)
             Self.encode(batch.columns[index], field: schema.fields[index], json: format == .jsonl, into: &encoded)
-            columns[index] = encoded
         }
     }
 
     /// The text of the value at `column`, `row` of the last batch: CSV field text (quoted when
     /// needed, empty for NULL) or a JSON value.
     public func value(column: Int, row: Int) -> ArraySlice<UInt8> {
-        let encoded = columns[column]
-        return encoded.bytes[Int(encoded.offsets[row])..<Int(encoded.offsets[row + 1])]
+        let first = column * (rowCount + 1) + row
+        return encoded.bytes[encoded.offsets[first]..<encoded.offsets[first + 1]]
     }
 
     /// The JSON-lines text before `column`'s value: `{"name":` for the first column, else `,"name":`.
@@ -86,13 +94,15 @@ public struct TextRowEncoder {
 
     /// Appends the lines of rows `range` of the last batch to `output`.
     ///
-    /// - Complexity: O(bytes written); the values are copied with `memcpy`, no per-row work beyond.
+    /// - Complexity: O(bytes written): per value one copy of its text, per row no allocation.
     public func appendRows(_ range: Range<Int>, to output: inout ContiguousArray<UInt8>) {
         guard !range.isEmpty else { return }
         let json = format == .jsonl
+        let columnCount = schema.fields.count
+        let stride = rowCount + 1
         var needed = range.count  // newlines
-        for (index, column) in columns.enumerated() {
-            needed += Int(column.offsets[range.upperBound] - column.offsets[range.lowerBound])
+        for index in 0..<columnCount {
+            needed += encoded.offsets[index * stride + range.upperBound] - encoded.offsets[index * stride + range.lowerBound]
             needed += range.count * (json ? keys[index].count : (index > 0 ? 1 : 0))
         }
         if json { needed += range.count }  // closing braces
@@ -100,36 +110,42 @@ public struct TextRowEncoder {
         output.append(contentsOf: repeatElement(0, count: needed))
         var position = start
         output.withUnsafeMutableBufferPointer { destination in
-            let base = destination.baseAddress!
-            for row in range {
-                for (index, column) in columns.enumerated() {
-                    if json {
-                        let key = keys[index]
-                        key.withUnsafeBufferPointer { keyBytes in
-                            (base + position).update(from: keyBytes.baseAddress!, count: keyBytes.count)
-                        }
-                        position &+= key.count
-                    } else if index > 0 {
-                        base[position] = UInt8(ascii: ",")
-                        position &+= 1
-                    }
-                    column.offsets.withUnsafeBufferPointer { offsets in
-                        let from = Int(offsets[row])
-                        let length = Int(offsets[row &+ 1]) &- from
-                        if length > 0 {
-                            column.bytes.withUnsafeBufferPointer { bytes in
-                                (base + position).update(from: bytes.baseAddress! + from, count: length)
+            encoded.bytes.withUnsafeBufferPointer { values in
+                encoded.offsets.withUnsafeBufferPointer { offsets in
+                    keyBytes.withUnsafeBufferPointer { keyText in
+                        keyOffsets.withUnsafeBufferPointer { keyStarts in
+                            for row in range {
+                                var entry = row
+                                for index in 0..<columnCount {
+                                    if json {
+                                        let keyStart = keyStarts[index]
+                                        let keyEnd = keyStarts[index &+ 1]
+                                        for byte in keyStart..<keyEnd {
+                                            destination[position] = keyText[byte]
+                                            position &+= 1
+                                        }
+                                    } else if index > 0 {
+                                        destination[position] = UInt8(ascii: ",")
+                                        position &+= 1
+                                    }
+                                    let from = offsets[entry]
+                                    let to = offsets[entry &+ 1]
+                                    for byte in from..<to {
+                                        destination[position] = values[byte]
+                                        position &+= 1
+                                    }
+                                    entry &+= stride
+                                }
+                                if json {
+                                    destination[position] = UInt8(ascii: "}")
+                                    position &+= 1
+                                }
+                                destination[position] = 10
+                                position &+= 1
                             }
-                            position &+= length
                         }
                     }
                 }
-                if json {
-                    base[position] = UInt8(ascii: "}")
-                    position &+= 1
-                }
-                base[position] = 10
-                position &+= 1
             }
         }
         precondition(position == output.count, "internal: the row text size was miscounted")
@@ -137,7 +153,7 @@ public struct TextRowEncoder {
 
     // MARK: - Column kernels
 
-    private static func encode(_ column: Column, field: Field, json: Bool, into encoded: inout EncodedColumn) {
+    private static func encode(_ column: Column, field: Field, json: Bool, into encoded: inout EncodedColumns) {
         switch column {
         case .boolean(let values):
             encodeEach(values, json: json, into: &encoded) { value, bytes in
@@ -177,7 +193,7 @@ public struct TextRowEncoder {
                 } else if let text = ValueText.plain(value) {
                     appendCSVString(ContiguousArray(text.utf8)[...], to: &encoded.bytes)
                 }
-                encoded.offsets.append(Int32(truncatingIfNeeded: encoded.bytes.count))
+                encoded.offsets.append(encoded.bytes.count)
             }
         }
     }
@@ -185,7 +201,7 @@ public struct TextRowEncoder {
     /// Runs `append` for every non-null value; nulls become `null` in JSON and nothing in CSV.
     @inline(__always)
     private static func encodeEach<Value>(
-        _ column: PrimitiveColumn<Value>, json: Bool, into encoded: inout EncodedColumn,
+        _ column: PrimitiveColumn<Value>, json: Bool, into encoded: inout EncodedColumns,
         _ append: (Value, inout ContiguousArray<UInt8>) -> Void
     ) {
         column.values.withUnsafeBufferPointer { values in
@@ -195,13 +211,13 @@ public struct TextRowEncoder {
                 } else {
                     append(values[row], &encoded.bytes)
                 }
-                encoded.offsets.append(Int32(truncatingIfNeeded: encoded.bytes.count))
+                encoded.offsets.append(encoded.bytes.count)
             }
         }
     }
 
     private static func encodeIntegers<Value: FixedWidthInteger>(
-        _ column: PrimitiveColumn<Value>, json: Bool, into encoded: inout EncodedColumn
+        _ column: PrimitiveColumn<Value>, json: Bool, into encoded: inout EncodedColumns
     ) {
         encodeEach(column, json: json, into: &encoded) { value, bytes in
             appendInteger(Int64(value), to: &bytes)
@@ -209,7 +225,7 @@ public struct TextRowEncoder {
     }
 
     private static func encodeTimestamps(
-        _ column: PrimitiveColumn<Int64>, utc: Bool, json: Bool, into encoded: inout EncodedColumn
+        _ column: PrimitiveColumn<Int64>, utc: Bool, json: Bool, into encoded: inout EncodedColumns
     ) {
         encodeEach(column, json: json, into: &encoded) { micros, bytes in
             if json { bytes.append(UInt8(ascii: "\"")) }
@@ -220,7 +236,7 @@ public struct TextRowEncoder {
         }
     }
 
-    private static func encodeStrings(_ column: StringColumn, json: Bool, into encoded: inout EncodedColumn) {
+    private static func encodeStrings(_ column: StringColumn, json: Bool, into encoded: inout EncodedColumns) {
         column.bytes.withUnsafeBufferPointer { source in
             column.offsets.withUnsafeBufferPointer { offsets in
                 for row in 0..<column.count {
@@ -235,7 +251,7 @@ public struct TextRowEncoder {
                             appendCSVString(value, to: &encoded.bytes)
                         }
                     }
-                    encoded.offsets.append(Int32(truncatingIfNeeded: encoded.bytes.count))
+                    encoded.offsets.append(encoded.bytes.count)
                 }
             }
         }

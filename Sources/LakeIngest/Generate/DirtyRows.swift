@@ -142,7 +142,7 @@ public enum DirtyKind: String, Sendable, CaseIterable {
     }
 
     /// Texts that are not numbers in any reader's eyes.
-    public static let badNumbers = ["12..5", "#VALUE!", "0x1F", "--7", "1e", "twelve", "3.4.5", "N/A!"]
+    public static let badNumbers = ["12..5", "#VALUE!", "1O0", "--7", "1e", "twelve", "3.4.5", "N/A!"]
     /// Timestamps that do not exist or are not ISO 8601.
     public static let badTimestamps = [
         "2024-02-30T10:00:00Z", "2024-13-01T00:00:00Z", "2024-01-01T25:61:00Z", "31/12/2024 10:00", "yesterday",
