@@ -156,31 +156,28 @@ public struct TextRowEncoder {
     private static func encode(_ column: Column, field: Field, json: Bool, into encoded: inout EncodedColumns) {
         switch column {
         case .boolean(let values):
-            encodeEach(values, json: json, into: &encoded) { value, bytes in
-                appendASCII(value ? "true" : "false", to: &bytes)
+            encodeEach(values, maxWidth: 8, json: json, into: &encoded) { value, cursor in
+                cursor.put(value ? "true" : "false")
             }
         case .int8(let values): encodeIntegers(values, json: json, into: &encoded)
         case .int16(let values): encodeIntegers(values, json: json, into: &encoded)
         case .int32(let values): encodeIntegers(values, json: json, into: &encoded)
         case .int64(let values): encodeIntegers(values, json: json, into: &encoded)
         case .float64(let values):
-            encodeEach(values, json: json, into: &encoded) { value, bytes in
-                if !appendShortDouble(value, to: &bytes) {
-                    let text = json ? ValueText.json(.float(value), fields: nil) : ValueText.float(value)
-                    bytes.append(contentsOf: text.utf8)
+            encodeEach(values, maxWidth: 40, json: json, into: &encoded) { value, cursor in
+                if !putShortDouble(value, &cursor) {
+                    cursor.put(text: json ? ValueText.json(.float(value), fields: nil) : ValueText.float(value))
                 }
             }
         case .decimal64(let values, _, let scale) where scale <= 18:
-            encodeEach(values, json: json, into: &encoded) { value, bytes in
-                appendDecimal(value, scale: scale, to: &bytes)
+            encodeEach(values, maxWidth: 48, json: json, into: &encoded) { value, cursor in
+                putDecimal(value, scale: scale, &cursor)
             }
         case .date(let values):
-            encodeEach(values, json: json, into: &encoded) { days, bytes in
-                if json { bytes.append(UInt8(ascii: "\"")) }
-                if !appendDate(Int64(days), to: &bytes) {
-                    bytes.append(contentsOf: ValueFormatting.date(Int64(days)).utf8)
-                }
-                if json { bytes.append(UInt8(ascii: "\"")) }
+            encodeEach(values, maxWidth: 32, json: json, into: &encoded) { days, cursor in
+                if json { cursor.put(byte: UInt8(ascii: "\"")) }
+                if !putDate(Int64(days), &cursor) { cursor.put(text: ValueFormatting.date(Int64(days))) }
+                if json { cursor.put(byte: UInt8(ascii: "\"")) }
             }
         case .timestamp(let values): encodeTimestamps(values, utc: true, json: json, into: &encoded)
         case .timestampNTZ(let values): encodeTimestamps(values, utc: false, json: json, into: &encoded)
@@ -198,41 +195,67 @@ public struct TextRowEncoder {
         }
     }
 
-    /// Runs `append` for every non-null value; nulls become `null` in JSON and nothing in CSV.
+    /// Runs `write` for every non-null value, straight into the column's bytes; nulls become `null`
+    /// in JSON and nothing in CSV. `write` must write at most `maxWidth` bytes per value (checked).
+    ///
+    /// Room for `rows × maxWidth` bytes is made once and the unused tail dropped at the end, so no
+    /// value pays for a capacity or uniqueness check.
     @inline(__always)
     private static func encodeEach<Value>(
-        _ column: PrimitiveColumn<Value>, json: Bool, into encoded: inout EncodedColumns,
-        _ append: (Value, inout ContiguousArray<UInt8>) -> Void
+        _ column: PrimitiveColumn<Value>, maxWidth: Int, json: Bool, into encoded: inout EncodedColumns,
+        _ write: (Value, inout ByteCursor) -> Void
     ) {
-        column.values.withUnsafeBufferPointer { values in
-            for row in 0..<values.count {
-                if let validity = column.validity, !validity.isValid(row) {
-                    if json { appendASCII("null", to: &encoded.bytes) }
-                } else {
-                    append(values[row], &encoded.bytes)
+        let rows = column.count
+        let start = encoded.bytes.count
+        let capacity = rows * maxWidth
+        encoded.bytes.append(contentsOf: repeatElement(0, count: capacity))
+        let firstOffset = encoded.offsets.count
+        encoded.offsets.append(contentsOf: repeatElement(0, count: rows))
+        var used = 0
+        var offsets = encoded.offsets
+        encoded.offsets = []
+        encoded.bytes.withUnsafeMutableBufferPointer { bytes in
+            offsets.withUnsafeMutableBufferPointer { offsets in
+                column.values.withUnsafeBufferPointer { values in
+                    let base = bytes.baseAddress! + start
+                    var cursor = ByteCursor(pointer: base)
+                    for row in 0..<rows {
+                        if let validity = column.validity, !validity.isValid(row) {
+                            if json { cursor.put("null") }
+                        } else {
+                            write(values[row], &cursor)
+                        }
+                        let written = cursor.pointer - base
+                        precondition(written <= (row &+ 1) &* maxWidth, "internal: a value's text overflowed its room")
+                        offsets[firstOffset &+ row] = start &+ written
+                    }
+                    used = cursor.pointer - base
                 }
-                encoded.offsets.append(encoded.bytes.count)
             }
         }
+        encoded.offsets = offsets
+        encoded.bytes.removeLast(capacity - used)
     }
 
     private static func encodeIntegers<Value: FixedWidthInteger>(
         _ column: PrimitiveColumn<Value>, json: Bool, into encoded: inout EncodedColumns
     ) {
-        encodeEach(column, json: json, into: &encoded) { value, bytes in
-            appendInteger(Int64(value), to: &bytes)
+        encodeEach(column, maxWidth: 24, json: json, into: &encoded) { value, cursor in
+            let wide = Int64(value)
+            if wide < 0 { cursor.put(byte: UInt8(ascii: "-")) }
+            cursor.putDigits(wide.magnitude, minimumWidth: 1)
         }
     }
 
     private static func encodeTimestamps(
         _ column: PrimitiveColumn<Int64>, utc: Bool, json: Bool, into encoded: inout EncodedColumns
     ) {
-        encodeEach(column, json: json, into: &encoded) { micros, bytes in
-            if json { bytes.append(UInt8(ascii: "\"")) }
-            if !appendTimestamp(micros, utc: utc, to: &bytes) {
-                bytes.append(contentsOf: ValueText.timestamp(micros, utc: utc, separator: "T").utf8)
+        encodeEach(column, maxWidth: 48, json: json, into: &encoded) { micros, cursor in
+            if json { cursor.put(byte: UInt8(ascii: "\"")) }
+            if !putTimestamp(micros, utc: utc, &cursor) {
+                cursor.put(text: ValueText.timestamp(micros, utc: utc, separator: "T"))
             }
-            if json { bytes.append(UInt8(ascii: "\"")) }
+            if json { cursor.put(byte: UInt8(ascii: "\"")) }
         }
     }
 
@@ -264,95 +287,97 @@ public struct TextRowEncoder {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
-    /// Appends `value` in decimal.
-    static func appendInteger(_ value: Int64, to bytes: inout ContiguousArray<UInt8>) {
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        appendDigits(value.magnitude, minimumWidth: 1, to: &bytes)
-    }
-
-    /// Appends the decimal digits of `value`, zero-padded to `minimumWidth` (at most 20).
-    @inline(__always)
-    static func appendDigits(_ value: UInt64, minimumWidth: Int, to bytes: inout ContiguousArray<UInt8>) {
-        var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        withUnsafeMutableBytes(of: &scratch) { digits in
-            var rest = value
-            var count = 0
-            repeat {
-                digits[23 &- count] = UInt8(truncatingIfNeeded: rest % 10) &+ 48
-                rest /= 10
-                count &+= 1
-            } while rest > 0
-            while count < minimumWidth {
-                digits[23 &- count] = 48
-                count &+= 1
-            }
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: digits[(24 &- count)...]))
+    /// Runs `write` on room for `maxWidth` bytes at the end of `bytes`, keeping what it wrote.
+    static func appending(
+        to bytes: inout ContiguousArray<UInt8>, maxWidth: Int, _ write: (inout ByteCursor) -> Bool
+    ) -> Bool {
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: maxWidth))
+        var used = 0
+        var wrote = false
+        bytes.withUnsafeMutableBufferPointer { buffer in
+            var cursor = ByteCursor(pointer: buffer.baseAddress! + start)
+            wrote = write(&cursor)
+            used = cursor.pointer - (buffer.baseAddress! + start)
         }
+        precondition(used <= maxWidth)
+        bytes.removeLast(maxWidth - used)
+        return wrote
     }
 
-    /// Appends `unscaled × 10^-scale` with exactly `scale` fraction digits (`ValueFormatting.decimal`).
-    static func appendDecimal(_ unscaled: Int64, scale: Int, to bytes: inout ContiguousArray<UInt8>) {
-        if unscaled < 0 { bytes.append(UInt8(ascii: "-")) }
+    /// ``putShortDouble(_:_:)`` on an array (for tests).
+    static func appendShortDouble(_ value: Double, to bytes: inout ContiguousArray<UInt8>) -> Bool {
+        appending(to: &bytes, maxWidth: 40) { putShortDouble(value, &$0) }
+    }
+
+    /// Writes `unscaled × 10^-scale` with exactly `scale` fraction digits (`ValueFormatting.decimal`).
+    @inline(__always)
+    static func putDecimal(_ unscaled: Int64, scale: Int, _ cursor: inout ByteCursor) {
+        if unscaled < 0 { cursor.put(byte: UInt8(ascii: "-")) }
         guard scale > 0 else {
-            appendDigits(unscaled.magnitude, minimumWidth: 1, to: &bytes)
+            cursor.putDigits(unscaled.magnitude, minimumWidth: 1)
             return
         }
         var power: UInt64 = 1
         for _ in 0..<scale { power &*= 10 }
         let magnitude = unscaled.magnitude
-        appendDigits(magnitude / power, minimumWidth: 1, to: &bytes)
-        bytes.append(UInt8(ascii: "."))
-        appendDigits(magnitude % power, minimumWidth: scale, to: &bytes)
+        cursor.putDigits(magnitude / power, minimumWidth: 1)
+        cursor.put(byte: UInt8(ascii: "."))
+        cursor.putDigits(magnitude % power, minimumWidth: scale)
     }
 
-    private static let powersOfTen: [Double] = [1, 10, 100, 1000, 10000]
-
-    /// Appends the shortest round-trip text of `value` when it has at most four decimals and a
+    /// Writes the shortest round-trip text of `value` when it has at most four decimals and a
     /// magnitude in [0.001, 1e9) — the same text as `Double.description` — and returns whether it did.
     ///
     /// `m / 10^k` with integers `m < 2^53`, `k ≤ 4` is exactly what a correctly rounded parser
     /// returns for the text `m × 10^-k`, so a match proves the text reads back as `value`; the
     /// smallest such `k` gives the shortest text, and doubles below 1e9 are too dense for two
     /// texts with `k ≤ 4` decimals to read as the same value.
-    static func appendShortDouble(_ value: Double, to bytes: inout ContiguousArray<UInt8>) -> Bool {
+    @inline(__always)
+    static func putShortDouble(_ value: Double, _ cursor: inout ByteCursor) -> Bool {
         let magnitude = value.magnitude
         guard magnitude >= 0.001 && magnitude < 1e9 else { return false }
-        for decimals in 0...4 {
-            let power = powersOfTen[decimals]
+        var decimals = 0
+        var power = 1.0
+        while decimals <= 4 {
             let scaled = (magnitude * power).rounded()
-            guard scaled / power == magnitude else { continue }
-            let units = UInt64(scaled)
-            if value < 0 { bytes.append(UInt8(ascii: "-")) }
-            if decimals == 0 {
-                appendDigits(units, minimumWidth: 1, to: &bytes)
-                appendASCII(".0", to: &bytes)
-            } else {
-                let divisor = UInt64(power)
-                appendDigits(units / divisor, minimumWidth: 1, to: &bytes)
-                bytes.append(UInt8(ascii: "."))
-                appendDigits(units % divisor, minimumWidth: decimals, to: &bytes)
+            if scaled / power == magnitude {
+                let units = UInt64(scaled)
+                if value < 0 { cursor.put(byte: UInt8(ascii: "-")) }
+                if decimals == 0 {
+                    cursor.putDigits(units, minimumWidth: 1)
+                    cursor.put(".0")
+                } else {
+                    let divisor = UInt64(power)
+                    cursor.putDigits(units / divisor, minimumWidth: 1)
+                    cursor.put(byte: UInt8(ascii: "."))
+                    cursor.putDigits(units % divisor, minimumWidth: decimals)
+                }
+                return true
             }
-            return true
+            decimals &+= 1
+            power *= 10
         }
         return false
     }
 
-    /// Appends `YYYY-MM-DD` for years 0…9999 and returns whether it did.
+    /// Writes `YYYY-MM-DD` for years 0…9999 and returns whether it did.
     @inline(__always)
-    static func appendDate(_ days: Int64, to bytes: inout ContiguousArray<UInt8>) -> Bool {
+    static func putDate(_ days: Int64, _ cursor: inout ByteCursor) -> Bool {
         let (year, month, day) = CivilCalendar.civil(fromDays: days)
         guard year >= 0 && year <= 9999 else { return false }
-        appendDigits(UInt64(year), minimumWidth: 4, to: &bytes)
-        bytes.append(UInt8(ascii: "-"))
-        appendDigits(UInt64(month), minimumWidth: 2, to: &bytes)
-        bytes.append(UInt8(ascii: "-"))
-        appendDigits(UInt64(day), minimumWidth: 2, to: &bytes)
+        cursor.putDigits(UInt64(year), minimumWidth: 4)
+        cursor.put(byte: UInt8(ascii: "-"))
+        cursor.putTwoDigits(month)
+        cursor.put(byte: UInt8(ascii: "-"))
+        cursor.putTwoDigits(day)
         return true
     }
 
-    /// Appends `YYYY-MM-DDTHH:MM:SS[.ffffff]` (trailing fraction zeros dropped) plus `Z` when
+    /// Writes `YYYY-MM-DDTHH:MM:SS[.ffffff]` (trailing fraction zeros dropped) plus `Z` when
     /// `utc`, for years 0…9999, and returns whether it did.
-    static func appendTimestamp(_ micros: Int64, utc: Bool, to bytes: inout ContiguousArray<UInt8>) -> Bool {
+    @inline(__always)
+    static func putTimestamp(_ micros: Int64, utc: Bool, _ cursor: inout ByteCursor) -> Bool {
         let microsPerDay = CivilCalendar.microsecondsPerDay
         var days = micros / microsPerDay
         var inDay = micros % microsPerDay
@@ -360,25 +385,25 @@ public struct TextRowEncoder {
             inDay += microsPerDay
             days -= 1
         }
-        guard appendDate(days, to: &bytes) else { return false }
-        let seconds = inDay / 1_000_000
+        guard putDate(days, &cursor) else { return false }
+        let seconds = Int(inDay / 1_000_000)
         var fraction = inDay % 1_000_000
-        bytes.append(UInt8(ascii: "T"))
-        appendDigits(UInt64(seconds / 3600), minimumWidth: 2, to: &bytes)
-        bytes.append(UInt8(ascii: ":"))
-        appendDigits(UInt64(seconds / 60 % 60), minimumWidth: 2, to: &bytes)
-        bytes.append(UInt8(ascii: ":"))
-        appendDigits(UInt64(seconds % 60), minimumWidth: 2, to: &bytes)
+        cursor.put(byte: UInt8(ascii: "T"))
+        cursor.putTwoDigits(seconds / 3600)
+        cursor.put(byte: UInt8(ascii: ":"))
+        cursor.putTwoDigits(seconds / 60 % 60)
+        cursor.put(byte: UInt8(ascii: ":"))
+        cursor.putTwoDigits(seconds % 60)
         if fraction != 0 {
             var width = 6
             while fraction % 10 == 0 {
                 fraction /= 10
                 width -= 1
             }
-            bytes.append(UInt8(ascii: "."))
-            appendDigits(UInt64(fraction), minimumWidth: width, to: &bytes)
+            cursor.put(byte: UInt8(ascii: "."))
+            cursor.putDigits(UInt64(fraction), minimumWidth: width)
         }
-        if utc { bytes.append(UInt8(ascii: "Z")) }
+        if utc { cursor.put(byte: UInt8(ascii: "Z")) }
         return true
     }
 
@@ -425,5 +450,55 @@ public struct TextRowEncoder {
         } else {
             bytes.append(contentsOf: ValueText.quoted(String(decoding: value, as: UTF8.self)).utf8)
         }
+    }
+}
+
+/// A write position in memory the caller has made room in; each `put` advances it.
+///
+/// The room is checked once per value by the caller (``TextRowEncoder``'s `encodeEach`), not per byte.
+struct ByteCursor {
+    var pointer: UnsafeMutablePointer<UInt8>
+
+    @inline(__always) mutating func put(byte: UInt8) {
+        pointer.pointee = byte
+        pointer += 1
+    }
+
+    @inline(__always) mutating func put(_ text: StaticString) {
+        text.withUTF8Buffer { bytes in
+            pointer.update(from: bytes.baseAddress!, count: bytes.count)
+            pointer += bytes.count
+        }
+    }
+
+    /// Writes the UTF-8 of `text` (cold paths: values off the fast paths).
+    mutating func put(text: String) {
+        for byte in text.utf8 { put(byte: byte) }
+    }
+
+    /// Writes `value` as exactly two digits (0…99).
+    @inline(__always) mutating func putTwoDigits(_ value: Int) {
+        pointer[0] = UInt8(truncatingIfNeeded: value / 10) &+ 48
+        pointer[1] = UInt8(truncatingIfNeeded: value % 10) &+ 48
+        pointer += 2
+    }
+
+    /// Writes the decimal digits of `value`, zero-padded to `minimumWidth` (at most 20).
+    @inline(__always) mutating func putDigits(_ value: UInt64, minimumWidth: Int) {
+        var count = 1
+        var rest = value / 10
+        while rest > 0 {
+            count &+= 1
+            rest /= 10
+        }
+        count = max(count, minimumWidth)
+        var remaining = value
+        var position = count
+        while position > 0 {
+            position &-= 1
+            pointer[position] = UInt8(truncatingIfNeeded: remaining % 10) &+ 48
+            remaining /= 10
+        }
+        pointer += count
     }
 }
