@@ -20,7 +20,7 @@ public enum EngineError: LakeError, Equatable {
     case timeTravelOnFile(path: String, option: String)
     /// The `--as-of` text is not a timestamp, a date or epoch milliseconds.
     case invalidTimestamp(String)
-    /// A `--where` partition filter that is not one (SPEC.md §2.9).
+    /// A `--where` partition filter that is not one (SPEC.md §2.10).
     case invalidPartitionPredicate(text: String, reason: String)
 
     /// Whether the error is wrong usage rather than a failure (exit status 2, SPEC.md §2).

@@ -3,7 +3,7 @@ import LakeDelta
 import LakeEngine
 
 extension Lake {
-    /// `lake compact`: merge a table's small files into files near the target size (SPEC.md §2.9).
+    /// `lake compact`: merge a table's small files into files near the target size (SPEC.md §2.10).
     struct Compact: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Merge a table's small files into files near the target size, in one commit.",
@@ -11,7 +11,7 @@ extension Lake {
                 In each partition with two or more files under three quarters of the target size, those \
                 files are rewritten into files of the target size. Rows and versions do not change \
                 (dataChange=false); running it again changes nothing. Safe while others append \
-                (SPEC.md §2.9, §7.6).
+                (SPEC.md §2.10, §7.6).
                 """
         )
 

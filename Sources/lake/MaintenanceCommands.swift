@@ -3,7 +3,7 @@ import LakeDelta
 import LakeEngine
 
 extension Lake {
-    /// `lake vacuum`: delete files no retained version needs (SPEC.md §2.10).
+    /// `lake vacuum`: delete files no retained version needs (SPEC.md §2.11).
     struct VacuumCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "vacuum",
@@ -11,7 +11,7 @@ extension Lake {
             discussion: """
                 Deletes files the table's state does not reference (removed by compaction or overwrite, or \
                 left by crashed writers) once they are older than the retention, and log files behind the \
-                newest checkpoint older than delta.logRetentionDuration (SPEC.md §2.10, §7.7).
+                newest checkpoint older than delta.logRetentionDuration (SPEC.md §2.11, §7.7).
                 """
         )
 
@@ -58,12 +58,12 @@ extension Lake {
         }
     }
 
-    /// `lake restore`: make the latest version hold an older version's files (SPEC.md §2.11).
+    /// `lake restore`: make the latest version hold an older version's files (SPEC.md §2.12).
     struct RestoreCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "restore",
             abstract: "Restore a table to an older version, as a new version.",
-            discussion: "History stays: the versions in between remain readable (SPEC.md §2.11, §7.8)."
+            discussion: "History stays: the versions in between remain readable (SPEC.md §2.12, §7.8)."
         )
 
         @OptionGroup var global: GlobalOptions
@@ -96,7 +96,7 @@ extension Lake {
         }
     }
 
-    /// `lake checkpoint`: write a checkpoint of the latest version (SPEC.md §2.12).
+    /// `lake checkpoint`: write a checkpoint of the latest version (SPEC.md §2.13).
     struct CheckpointCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "checkpoint",

@@ -2,7 +2,7 @@ import LakeColumnar
 import LakeEngine
 import Testing
 
-/// `lake compact --where`: SQL filters over partition values (SPEC.md §2.9).
+/// `lake compact --where`: SQL filters over partition values (SPEC.md §2.10).
 @Suite("Partition predicates")
 struct PartitionPredicateTests {
     static let schema = Schema([

@@ -1,6 +1,6 @@
 import LakeDelta
 
-/// What `lake vacuum` prints (SPEC.md §2.10).
+/// What `lake vacuum` prints (SPEC.md §2.11).
 public struct VacuumReport: Sendable {
     /// The table as the user named it.
     public var table: String
@@ -46,7 +46,7 @@ public struct VacuumReport: Sendable {
     }
 }
 
-/// What `lake restore` prints (SPEC.md §2.11).
+/// What `lake restore` prints (SPEC.md §2.12).
 public struct RestoreReport: Sendable {
     /// The table as the user named it.
     public var table: String
@@ -75,7 +75,7 @@ public struct RestoreReport: Sendable {
     }
 }
 
-/// Table maintenance entry points for the CLI (SPEC.md §2.10–2.12).
+/// Table maintenance entry points for the CLI (SPEC.md §2.11–2.13).
 public enum TableMaintenance {
     /// `lake vacuum`.
     public static func vacuum(_ location: TableLocation, request: VacuumRequest) async throws -> VacuumReport {

@@ -2,7 +2,7 @@ import LakeColumnar
 import LakeDelta
 import LakeSQL
 
-/// A filter over a table's partition values, written in SQL (`lake compact --where`, SPEC.md §2.9).
+/// A filter over a table's partition values, written in SQL (`lake compact --where`, SPEC.md §2.10).
 ///
 /// It may name only partition columns and use comparisons (`= <> != < <= > >=`), `BETWEEN`, `IN`,
 /// `IS [NOT] NULL`, `AND`, `OR`, `NOT` and literals; literals are read as the column's type the

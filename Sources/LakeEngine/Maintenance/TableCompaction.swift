@@ -1,6 +1,6 @@
 import LakeDelta
 
-/// `lake compact`: bin-packs a table's small files (SPEC.md §2.9, §7.6).
+/// `lake compact`: bin-packs a table's small files (SPEC.md §2.10, §7.6).
 public enum TableCompaction {
     /// Compacts the table at `location`, limited to the partitions `predicate` selects.
     ///
