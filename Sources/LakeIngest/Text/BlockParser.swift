@@ -31,17 +31,24 @@ public struct TextBatchReader {
     private let sourceCount: Int
 
     /// A reader of `reader`'s records as rows of `columns`: each is matched by name to one of
-    /// the input's columns (exactly, else ignoring case); one the input lacks is all null.
+    /// the input's columns (exactly, else ignoring case), or by position for CSV without a
+    /// header; one the input lacks is all null.
     public init(reader: TextFileReader, columns: [Field]) {
         self.reader = reader
         let options = reader.options
         var plans: [ColumnPlan] = []
         switch options.format {
         case .csv:
-            for field in columns {
-                let source =
-                    reader.columnNames.firstIndex(of: field.name)
-                    ?? reader.columnNames.firstIndex { $0.lowercased() == field.name.lowercased() }
+            for (index, field) in columns.enumerated() {
+                let source: Int?
+                if options.header {
+                    source =
+                        reader.columnNames.firstIndex(of: field.name)
+                        ?? reader.columnNames.firstIndex { $0.lowercased() == field.name.lowercased() }
+                } else {
+                    // Without a header, columns are matched by position.
+                    source = index < reader.columnNames.count ? index : nil
+                }
                 plans.append(ColumnPlan(name: field.name, type: field.type, source: source))
             }
             keys = []

@@ -37,39 +37,61 @@ enum CSVTokenizer {
             if complete > 0 { cuts.append(complete) }
             return (cuts, complete)
         }
+        // Jump from quote to quote: a quote opens a quoted field only at the start of a field
+        // (after a delimiter, a line break, or at the start); line breaks in the gaps between
+        // quoted fields end records.
         var position = 0
-        var atFieldStart = true
-        scan: while position < count {
-            let byte = base[position]
-            if atFieldStart && byte == quote {
-                var next = position + 1
-                while true {
-                    guard next < count, let hit = memchr(base + next, Int32(quote), count - next) else {
-                        break scan  // inside a quoted field at the end of the block
+        var lastGap: Range<Int>?
+        func gap(_ range: Range<Int>) {
+            guard !range.isEmpty,
+                let hit = memchr(base + range.lowerBound, 0x0A, range.count)
+            else { return }
+            var first = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            lastGap = first..<range.upperBound
+            while targetIndex < targets.count && targets[targetIndex] < range.upperBound {
+                let from = max(targets[targetIndex], first)
+                if from > first {
+                    guard from < range.upperBound, let next = memchr(base + from, 0x0A, range.upperBound - from) else {
+                        break
                     }
-                    let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                    if at + 1 < count && base[at + 1] == quote {
-                        next = at + 2
-                        continue
-                    }
-                    if at + 1 == count && !isFinal { break scan }  // cannot tell `"` from `""` yet
-                    position = at + 1
-                    break
+                    first = base.distance(to: next.assumingMemoryBound(to: UInt8.self))
                 }
-                atFieldStart = false
+                if cuts.last != first + 1 { cuts.append(first + 1) }
+                targetIndex += 1
+            }
+        }
+        var open = false
+        scan: while position < count {
+            guard let hit = memchr(base + position, Int32(quote), count - position) else {
+                gap(position..<count)
+                position = count
+                break
+            }
+            let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            if at > 0 && base[at - 1] != delimiter && base[at - 1] != 0x0A {
+                // A quote inside an unquoted field is data.
+                gap(position..<(at + 1))
+                position = at + 1
                 continue
             }
-            position += 1
-            if byte == 0x0A {
-                complete = position
-                atFieldStart = true
-                while targetIndex < targets.count && targets[targetIndex] < position {
-                    targetIndex += 1
-                    if cuts.last != position { cuts.append(position) }
+            gap(position..<at)
+            var next = at + 1
+            open = true
+            while next < count, let close = memchr(base + next, Int32(quote), count - next) {
+                let closeAt = base.distance(to: close.assumingMemoryBound(to: UInt8.self))
+                if closeAt + 1 < count && base[closeAt + 1] == quote {
+                    next = closeAt + 2
+                    continue
                 }
-            } else {
-                atFieldStart = byte == delimiter
+                if closeAt + 1 == count && !isFinal { break scan }  // cannot tell `"` from `""` yet
+                position = closeAt + 1
+                open = false
+                break
             }
+            if open { break scan }  // inside a quoted field at the end of the block
+        }
+        if let lastGap, let last = lastNewline(base + lastGap.lowerBound, lastGap.count) {
+            complete = lastGap.lowerBound + last + 1
         }
         if isFinal { complete = count }
         cuts = cuts.filter { $0 < complete }

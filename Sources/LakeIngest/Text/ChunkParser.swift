@@ -395,8 +395,8 @@ struct Decimal64Decoder: FieldDecoder {
     let scale: Int
     static var zero: Int64 { 0 }
     @inline(__always) func decode(_ p: UnsafePointer<UInt8>, _ count: Int, _ value: inout Int64) -> DecodeFailure {
-        let (result, failure) = FieldDecoding.decimal(p, count, precision: precision, scale: scale)
-        value = Int64(truncatingIfNeeded: result)
+        let (result, failure) = FieldDecoding.decimal64(p, count, precision: precision, scale: scale)
+        value = result
         return failure
     }
 }

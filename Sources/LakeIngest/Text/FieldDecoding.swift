@@ -219,6 +219,57 @@ enum FieldDecoding {
         return (negative ? -value : value, .none)
     }
 
+    private static let powersOfTen: [Int64] = (0...18).map { exponent in
+        var value: Int64 = 1
+        for _ in 0..<exponent { value *= 10 }
+        return value
+    }
+
+    /// ``decimal(_:_:precision:scale:)`` for precision ≤ 18, in 64-bit arithmetic.
+    static func decimal64(_ p: UnsafePointer<UInt8>, _ count: Int, precision: Int, scale: Int) -> (Int64, DecodeFailure) {
+        var index = 0
+        var negative = false
+        if count > 0 && (p[0] == UInt8(ascii: "-") || p[0] == UInt8(ascii: "+")) {
+            negative = p[0] == UInt8(ascii: "-")
+            index = 1
+        }
+        var value: Int64 = 0
+        var digits = 0
+        var fraction = -1
+        while index < count {
+            let byte = p[index]
+            let digit = byte &- 0x30
+            if digit < 10 {
+                if fraction >= 0 {
+                    if fraction == scale {
+                        if digit != 0 { return (0, .tooManyFractionDigits) }
+                        index &+= 1
+                        continue
+                    }
+                    fraction &+= 1
+                }
+                if value != 0 || digit != 0 { digits &+= 1 }
+                if digits > 18 { return (0, .decimalOverflow) }
+                value = value &* 10 &+ Int64(digit)
+            } else if byte == UInt8(ascii: ".") && fraction < 0 {
+                fraction = 0
+            } else {
+                return (0, .notNumber)
+            }
+            index &+= 1
+        }
+        let sawDigit = count - (negative || (count > 0 && p[0] == UInt8(ascii: "+")) ? 1 : 0) - (fraction >= 0 ? 1 : 0) > 0
+        guard sawDigit else { return (0, .notNumber) }
+        let shift = scale - max(fraction, 0)
+        if shift > 0 {
+            let (scaled, overflow) = value.multipliedReportingOverflow(by: powersOfTen[shift])
+            if overflow { return (0, .decimalOverflow) }
+            value = scaled
+        }
+        guard value < powersOfTen[precision] else { return (0, .decimalOverflow) }
+        return (negative ? -value : value, .none)
+    }
+
     @inline(__always)
     private static func twoDigits(_ p: UnsafePointer<UInt8>, _ at: Int) -> Int? {
         let high = p[at] &- 0x30

@@ -140,6 +140,12 @@ public enum TextSchema {
             }
         }
         guard let table, mode != .overwrite else { return input }
+        if positional {
+            // Without a header, the input's columns are the table's, in order.
+            for index in input.indices where index < table.count && !explicit[index] {
+                input[index].name = table.fields[index].name
+            }
+        }
         var result = table.fields
         var added: [String] = []
         for (index, field) in input.enumerated() {
