@@ -112,6 +112,7 @@ enum CSVTokenizer {
             return table
         }
         var position = 0
+        let delimiterWord = UInt64(delimiter) &* 0x0101_0101_0101_0101
         while position < count && table.recordCount < limit {
             // Blank lines are not records.
             if base[position] == 0x0A {
@@ -179,6 +180,16 @@ enum CSVTokenizer {
                         endsRecord = true
                     }
                 } else {
+                    // Eight bytes at a time: the lowest byte equal to the delimiter or `\n`.
+                    while position &+ 8 <= count {
+                        let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+                        let hits = Self.zeroBytes(word ^ delimiterWord) | Self.zeroBytes(word ^ Self.newlineWord)
+                        if hits != 0 {
+                            position &+= hits.trailingZeroBitCount &>> 3
+                            break
+                        }
+                        position &+= 8
+                    }
                     while position < count {
                         let byte = base[position]
                         if byte == delimiter || byte == 0x0A { break }
@@ -216,6 +227,15 @@ enum CSVTokenizer {
         }
         table.recordStarts.append(Int32(truncatingIfNeeded: min(position, count)))
         return table
+    }
+
+    static let newlineWord: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
+
+    /// The high bit of each zero byte of `word`; bits above the lowest zero byte may be false
+    /// positives (borrows), so only the lowest set bit is exact.
+    @inline(__always)
+    static func zeroBytes(_ word: UInt64) -> UInt64 {
+        (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
     }
 
     /// The fields of the first record (header names, or the column count of a file without one),

@@ -291,55 +291,66 @@ struct ChunkParser: Sendable {
         }
 
         /// Copies every field into a string (or binary) column, checking text.
+        ///
+        /// Unescaping never lengthens a field, so the field lengths bound the bytes and one
+        /// buffer of that size is filled without reallocation.
         mutating func strings(validate: Bool) -> StringColumn {
             let count = table.recordCount
             let columnCount = table.columnCount
-            var offsets = ContiguousArray<Int32>()
-            offsets.reserveCapacity(count + 1)
-            offsets.append(0)
             var total = 0
             for row in 0..<count {
                 let length = Int(table.lengths[row &* columnCount &+ source])
                 if length > 0 { total &+= length }
             }
-            var output = ContiguousArray<UInt8>()
-            output.reserveCapacity(total)
             var validity: ValidityBitmap?
-            for row in 0..<count {
-                let slot = row &* columnCount &+ source
-                if isNull(slot, text: true) {
-                    if validity == nil { validity = ValidityBitmap(allValidCount: count) }
-                    validity!.setNull(at: row)
-                    offsets.append(Int32(truncatingIfNeeded: output.count))
-                    continue
-                }
-                let start = Int(table.starts[slot])
-                let end = start &+ Int(table.lengths[slot])
-                let mark = output.count
-                var failure = DecodeFailure.none
-                if table.flags[slot] & FieldTable.Flag.escaped != 0 {
-                    scratch.removeAll(keepingCapacity: true)
-                    if unescape(start, end, into: &scratch) {
-                        output.append(contentsOf: scratch)
-                    } else {
-                        failure = .badEscape
+            var failures: [(Int, DecodeFailure)] = []
+            var offsets = ContiguousArray<Int32>(repeating: 0, count: count + 1)
+            var used = 0
+            let output = ContiguousArray<UInt8>(unsafeUninitializedCapacity: total) { buffer, initialized in
+                offsets.withUnsafeMutableBufferPointer { offsets in
+                    for row in 0..<count {
+                        let slot = row &* columnCount &+ source
+                        if isNull(slot, text: true) {
+                            if validity == nil { validity = ValidityBitmap(allValidCount: count) }
+                            validity!.setNull(at: row)
+                            offsets[row &+ 1] = Int32(truncatingIfNeeded: used)
+                            continue
+                        }
+                        let start = Int(table.starts[slot])
+                        let length = Int(table.lengths[slot])
+                        var written = length
+                        var failure = DecodeFailure.none
+                        if table.flags[slot] & FieldTable.Flag.escaped != 0 {
+                            scratch.removeAll(keepingCapacity: true)
+                            if unescape(start, start &+ length, into: &scratch) && scratch.count <= length {
+                                written = scratch.count
+                                scratch.withUnsafeBufferPointer { decoded in
+                                    if written > 0 {
+                                        (buffer.baseAddress! + used).initialize(from: decoded.baseAddress!, count: written)
+                                    }
+                                }
+                            } else {
+                                failure = .badEscape
+                            }
+                        } else if length > 0 {
+                            (buffer.baseAddress! + used).initialize(from: bytes.baseAddress! + start, count: length)
+                        }
+                        if validate && failure == .none {
+                            failure = FieldDecoding.checkText(buffer.baseAddress! + used, written)
+                        }
+                        if failure == .none {
+                            used &+= written
+                        } else {
+                            failures.append((row, failure))
+                            if validity == nil { validity = ValidityBitmap(allValidCount: count) }
+                            validity!.setNull(at: row)
+                        }
+                        offsets[row &+ 1] = Int32(truncatingIfNeeded: used)
                     }
-                } else {
-                    output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<end]))
                 }
-                if validate && failure == .none {
-                    failure = output.withUnsafeBufferPointer { buffer in
-                        FieldDecoding.checkText(buffer.baseAddress! + mark, buffer.count - mark)
-                    }
-                }
-                if failure != .none {
-                    output.removeSubrange(mark...)
-                    errors.append(FieldError(record: row, column: column, failure: failure))
-                    if validity == nil { validity = ValidityBitmap(allValidCount: count) }
-                    validity!.setNull(at: row)
-                }
-                offsets.append(Int32(truncatingIfNeeded: output.count))
+                initialized = used
             }
+            for (row, failure) in failures { errors.append(FieldError(record: row, column: column, failure: failure)) }
             return StringColumn(offsets: offsets, bytes: output, validity: validity)
         }
     }
