@@ -52,7 +52,8 @@ let package = Package(
         // SQL text to statements: lexer, parser, AST (binder and logical plan come with the query engine).
         .target(name: "LakeSQL", dependencies: ["LakeColumnar"], swiftSettings: swiftSettings),
         // Getting data in: readers of text formats, schema inference, coercion, the sample-data generator.
-        .target(name: "LakeIngest", dependencies: ["LakeColumnar"], swiftSettings: swiftSettings),
+        // Reads gzip and zstd input through the C libraries directly (streaming, unlike LakeCompression's blocks).
+        .target(name: "LakeIngest", dependencies: ["LakeColumnar", "CZstd", "CZlib"], swiftSettings: swiftSettings),
         // The façade the CLI calls: file inspection, row output formats, the demo.
         .target(
             name: "LakeEngine",
@@ -63,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "lake",
             dependencies: [
-                "LakeEngine", "LakeColumnar", "LakeParquet", "LakeDelta",
+                "LakeEngine", "LakeColumnar", "LakeParquet", "LakeDelta", "LakeIngest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -103,12 +104,12 @@ let package = Package(
         ),
         .testTarget(
             name: "LakeIngestTests",
-            dependencies: ["LakeIngest", "LakeColumnar"],
+            dependencies: ["LakeIngest", "LakeColumnar", "LakeTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "LakeEngineTests",
-            dependencies: ["LakeEngine", "LakeDelta", "LakeParquet", "LakeColumnar", "LakeTestSupport"],
+            dependencies: ["LakeEngine", "LakeDelta", "LakeParquet", "LakeColumnar", "LakeIngest", "LakeTestSupport"],
             swiftSettings: swiftSettings
         ),
 

@@ -1,15 +1,17 @@
 import ArgumentParser
 import LakeDelta
 import LakeEngine
+import LakeIngest
 
 extension Lake {
     /// `lake ingest`: load files into a Delta table in one atomic commit (SPEC.md §2.8).
     struct Ingest: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Load Parquet files into a Delta table, in one atomic commit.",
+            abstract: "Load CSV, JSON lines or Parquet files into a Delta table, in one atomic commit.",
             discussion: """
-                Creates the table on first use. Every row of every input is committed in one version, or \
-                none is (SPEC.md §2.8, §7).
+                Creates the table on first use. Every accepted row of every input is committed in one version, or \
+                none is; bad records fail the ingest, or are counted (--on-error skip) or kept in a rejects table \
+                (--on-error quarantine). Accepted + rejected = input records (SPEC.md §2.8, §7).
                 """
         )
 
@@ -18,7 +20,7 @@ extension Lake {
         @Argument(help: "The table: a name in the lake, or a path.")
         var table: String
 
-        @Argument(help: "Parquet files, or directories of Parquet files.", completion: .file())
+        @Argument(help: "Files, globs, directories, or - for standard input.", completion: .file())
         var inputs: [String]
 
         @Option(help: "append (default), overwrite, error or ignore when the table exists.")
@@ -36,8 +38,35 @@ extension Lake {
         @Option(help: "Exactly-once ingestion: this write's version for --txn-app; a version already committed is skipped.")
         var txnVersion: Int64?
 
-        @Option(help: "text (default) or json: the summary printed at the end.")
-        var format: SummaryFormat = .text
+        @Option(
+            help: ArgumentHelp(
+                "Input format csv, jsonl or parquet (default: from each file's name), and/or summary format text or json.",
+                discussion: "Repeat to give both, e.g. --format csv --format json."))
+        var format: [String] = []
+
+        @Option(help: "CSV field delimiter: one character, or tab (default , and tab for .tsv).")
+        var delimiter: String?
+
+        @Flag(help: "CSV files have no header: columns are column_1, column_2, … (or named by --schema).")
+        var noHeader = false
+
+        @Option(name: .customLong("null"), help: "A field text that means null (repeatable); the empty field always does.")
+        var nullStrings: [String] = []
+
+        @Option(help: "Column types, e.g. \"id int64, ts timestamp, price decimal(10,2)\"; others are inferred.")
+        var schema: String?
+
+        @Option(help: "strict (default), merge (add new columns), or overwrite (replace the schema; needs --mode overwrite).")
+        var schemaMode: SchemaMode = .strict
+
+        @Option(help: "fail (default), skip or quarantine: what to do with records that cannot be ingested.")
+        var onError: BadRecordPolicy = .fail
+
+        @Option(help: "The rejects table for --on-error quarantine (default: the table's path + _rejects).")
+        var rejects: String?
+
+        @Option(help: "Records sampled per input to infer column types (default 10000).")
+        var sampleRows: Int = 10_000
 
         @OptionGroup var writer: WriterOptions
 
@@ -48,6 +77,38 @@ extension Lake {
             if let targetFileSize, Self.bytes(targetFileSize) == nil {
                 throw ValidationError("--target-file-size takes a byte count such as 134217728, 64M or 1G.")
             }
+            _ = try formats()
+            _ = try delimiterByte()
+            if sampleRows < 1 { throw ValidationError("--sample-rows must be at least 1.") }
+        }
+
+        /// The input and summary formats given by `--format`.
+        func formats() throws -> (input: InputFormat?, summary: SummaryFormat) {
+            var input: InputFormat?
+            var summary = SummaryFormat.text
+            for value in format {
+                switch value.lowercased() {
+                case "csv", "tsv": input = .csv
+                case "jsonl", "ndjson", "jsonlines": input = .jsonl
+                case "parquet": input = .parquet
+                case "json": summary = .json
+                case "text": summary = .text
+                default:
+                    throw ValidationError(
+                        "--format takes csv, jsonl or parquet (the input) or text or json (the summary), not '\(value)'.")
+                }
+            }
+            return (input, summary)
+        }
+
+        func delimiterByte() throws -> UInt8? {
+            guard let delimiter else { return nil }
+            if delimiter == "tab" || delimiter == "\\t" || delimiter == "\t" { return 0x09 }
+            guard delimiter.utf8.count == 1, let byte = delimiter.utf8.first, byte != 0x0A, byte != 0x0D, byte != 0x22
+            else {
+                throw ValidationError("--delimiter takes one ASCII character (not a quote or line break), or tab.")
+            }
+            return byte
         }
 
         func run() async throws {
@@ -58,9 +119,21 @@ extension Lake {
                 if let targetFileSize, let bytes = Self.bytes(targetFileSize) { request.options.targetFileSize = bytes }
                 if let txnApp, let txnVersion { request.transaction = (appId: txnApp, version: txnVersion) }
                 let location = try TableLocation.resolve(table, lakeRoot: global.lakeRoot)
-                let report = try await FileIngest.run(
-                    tableRoot: location.path, inputs: inputs, request: request, threads: global.resolvedThreads)
-                Terminal.write((format == .json ? report.json : report.text) + "\n")
+                let (inputFormat, summary) = try formats()
+                var options = IngestOptions()
+                options.format = inputFormat
+                options.delimiter = try delimiterByte()
+                options.header = !noHeader
+                options.nullStrings = nullStrings
+                options.schema = try schema.map(TextSchema.parse) ?? []
+                options.schemaMode = schemaMode
+                options.onError = onError
+                options.rejectsTable = try rejects.map { try TableLocation.resolve($0, lakeRoot: global.lakeRoot).path }
+                options.sampleRecords = sampleRows
+                let report = try await TextIngest.run(
+                    tableRoot: location.path, inputs: inputs, request: request, options: options,
+                    threads: global.resolvedThreads)
+                Terminal.write((summary == .json ? report.json : report.text) + "\n")
             }
         }
 
@@ -82,3 +155,5 @@ enum SummaryFormat: String, CaseIterable, ExpressibleByArgument {
 }
 
 extension WriteMode: ExpressibleByArgument {}
+extension SchemaMode: ExpressibleByArgument {}
+extension BadRecordPolicy: ExpressibleByArgument {}

@@ -13,6 +13,17 @@ public enum WriteMode: String, Sendable, CaseIterable {
     case ignore
 }
 
+/// Whether a write may change an existing table's schema (SPEC.md §2.8, §7.4).
+public enum SchemaEvolution: String, Sendable, CaseIterable {
+    /// The rows must have the table's schema.
+    case none
+    /// Columns the table lacks are added (nullable, after the table's columns) by a `metaData`
+    /// action in the same commit.
+    case merge
+    /// The rows' schema replaces the table's (only with ``WriteMode/overwrite``), in the same commit.
+    case overwrite
+}
+
 /// How a ``WriteSession`` writes.
 public struct WriteRequest: Sendable {
     /// What to do with an existing table.
@@ -29,6 +40,8 @@ public struct WriteRequest: Sendable {
     /// The operation recorded in history, and extra parameters.
     public var operationName: String
     public var operationParameters: [String: String]
+    /// Whether the write may change an existing table's schema.
+    public var schemaEvolution: SchemaEvolution = .none
 
     /// A request with lake's defaults: append, unpartitioned, zstd, 128 MiB files.
     public init(
@@ -63,6 +76,12 @@ public struct WriteOutcome: Sendable, Equatable {
     public var checkpointVersion: Int64? = nil
     /// Problems that did not fail the write (a checkpoint that could not be written).
     public var warnings: [String] = []
+
+    /// An outcome in which nothing was committed, for `reason`.
+    public static func skipped(_ reason: String) -> WriteOutcome {
+        WriteOutcome(
+            version: nil, skipped: reason, filesAdded: 0, filesRemoved: 0, rowsAdded: 0, bytesAdded: 0, retries: 0)
+    }
 }
 
 /// One write to a table: rows go in batch by batch, and ``commit()`` makes them one atomic
@@ -77,6 +96,8 @@ public final class WriteSession {
     private let writer: TableWriter?
     private var skipped: String?
     private var rowsAdded = 0
+    /// The new schema to record, when the write changes an existing table's schema.
+    private var changedSchema: Schema?
 
     /// Starts a write of rows with `schema` to the table at `tableRoot`.
     ///
@@ -102,21 +123,37 @@ public final class WriteSession {
                 skipped = "application '\(transaction.appId)' already committed version \(applied) "
                     + "(this is version \(transaction.version))"
             }
-            try Self.checkCompatible(schema, with: existing.schema, table: tableRoot)
-            if !request.partitionColumns.isEmpty && request.partitionColumns != existing.partitionColumns {
+            switch request.schemaEvolution {
+            case .none:
+                try Self.checkCompatible(schema, with: existing.schema, table: tableRoot)
+                self.schema = existing.schema
+            case .merge:
+                let merged = try Self.merged(schema, into: existing.schema, table: tableRoot)
+                self.schema = merged
+                if merged != existing.schema { changedSchema = merged }
+            case .overwrite:
+                guard request.mode == .overwrite else {
+                    throw .invalidRequest(
+                        table: tableRoot, reason: "replacing the table's schema needs mode overwrite")
+                }
+                self.schema = schema
+                if schema != existing.schema { changedSchema = schema }
+            }
+            if !request.partitionColumns.isEmpty && request.partitionColumns != existing.partitionColumns
+                && request.schemaEvolution != .overwrite
+            {
                 throw .invalidRequest(
                     table: tableRoot,
                     reason: "the table is partitioned by (\(existing.partitionColumns.joined(separator: ", "))), "
                         + "not (\(request.partitionColumns.joined(separator: ", ")))")
             }
-            self.schema = existing.schema
         } else {
             self.schema = schema
         }
         if skipped == nil {
             writer = try TableWriter(
                 tableRoot: tableRoot, schema: self.schema,
-                partitionColumns: existing?.partitionColumns ?? request.partitionColumns, options: request.options)
+                partitionColumns: Self.partitionColumns(existing, request), options: request.options)
             if existing == nil { try Self.createTableDirectory(tableRoot) }
         } else {
             writer = nil
@@ -171,6 +208,19 @@ public final class WriteSession {
             let metadata = try newMetadata(createdTime: now)
             createdMetadata = metadata
             actions.append(.metadata(metadata))
+        } else if let snapshot, let changedSchema {
+            // Schema evolution: the new schema in the same commit as the rows (SPEC.md §2.8).
+            let needed = Transaction.protocolForNewTable(changedSchema)
+            if needed.minReaderVersion > snapshot.protocolAction.minReaderVersion
+                || needed.minWriterVersion > snapshot.protocolAction.minWriterVersion
+            {
+                actions.append(.protocol(needed))
+            }
+            var metadata = snapshot.metadata
+            metadata.schemaString = try DeltaSchema(changedSchema).jsonString
+            metadata.partitionColumns = Self.partitionColumns(snapshot, request)
+            createdMetadata = metadata
+            actions.append(.metadata(metadata))
         }
         actions += removes.map { .remove($0) }
         actions += adds.map { .add($0) }
@@ -180,7 +230,8 @@ public final class WriteSession {
         }
         var parameters = request.operationParameters
         parameters["mode"] = Self.modeName(request.mode)
-        let partitionColumns = snapshot?.partitionColumns ?? request.partitionColumns
+        let partitionColumns = Self.partitionColumns(snapshot, request)
+        if changedSchema != nil { parameters["schemaEvolution"] = request.schemaEvolution.rawValue }
         parameters["partitionBy"] = JSONWriter.encode(.array(partitionColumns.map { .string($0) }))
         let bytes = adds.reduce(0) { $0 + Int($1.size) }
         let operation = CommitOperation(
@@ -203,7 +254,7 @@ public final class WriteSession {
             version: result.version, skipped: nil, filesAdded: adds.count, filesRemoved: removes.count,
             rowsAdded: rowsAdded, bytesAdded: bytes, retries: result.retries)
         // The commit is durable; a checkpoint is only an optimization and never fails the write.
-        if let metadata = snapshot?.metadata ?? createdMetadata,
+        if let metadata = createdMetadata ?? snapshot?.metadata,
             DeltaLog.isCheckpointDue(after: result.version, metadata: metadata)
         {
             do {
@@ -232,6 +283,22 @@ public final class WriteSession {
     /// The batch with the table's field names and nullability (types must already match).
     private func align(_ batch: RecordBatch) throws(DeltaError) -> RecordBatch {
         if batch.schema == schema { return batch }
+        var batch = batch
+        if request.schemaEvolution == .merge && batch.schema.fields.map({ $0.name.lowercased() }) != schema.fields.map({ $0.name.lowercased() }) {
+            // Merged schemas: columns by name, the ones the rows lack as nulls.
+            var fields: [Field] = []
+            var columns: [Column] = []
+            for field in schema.fields {
+                if let index = batch.schema.fields.firstIndex(where: { $0.name.lowercased() == field.name.lowercased() }) {
+                    fields.append(batch.schema.fields[index])
+                    columns.append(batch.columns[index])
+                } else {
+                    fields.append(Field(field.name, field.type))
+                    columns.append(.nulls(field.type, count: batch.rowCount))
+                }
+            }
+            batch = RecordBatch(schema: Schema(fields), columns: columns, rowCount: batch.rowCount)
+        }
         try Self.checkCompatible(batch.schema, with: schema, table: tableRoot)
         for (index, field) in schema.fields.enumerated() where !field.isNullable {
             if batch.columns[index].nullCount > 0 {
@@ -266,6 +333,32 @@ public final class WriteSession {
                         + "not \(index + 1)")
             }
         }
+    }
+
+    /// The table's schema with the columns of `incoming` it lacks appended (nullable); the
+    /// columns both have must have the same types.
+    static func merged(_ incoming: Schema, into existing: Schema, table: String) throws(DeltaError) -> Schema {
+        var fields = existing.fields
+        for field in incoming.fields {
+            if let match = existing.fields.first(where: { $0.name.lowercased() == field.name.lowercased() }) {
+                guard match.type == field.type else {
+                    throw .invalidRequest(
+                        table: table,
+                        reason: "column '\(field.name)' is \(match.type) in the table but \(field.type) in the rows")
+                }
+            } else {
+                fields.append(Field(field.name, field.type, isNullable: true))
+            }
+        }
+        return Schema(fields)
+    }
+
+    /// The partition columns the write uses: the new ones when it replaces the schema and names
+    /// some, else the table's, else the request's.
+    private static func partitionColumns(_ snapshot: Snapshot?, _ request: WriteRequest) -> [String] {
+        guard let snapshot else { return request.partitionColumns }
+        if request.schemaEvolution == .overwrite && !request.partitionColumns.isEmpty { return request.partitionColumns }
+        return snapshot.partitionColumns
     }
 
     private static func modeName(_ mode: WriteMode) -> String {

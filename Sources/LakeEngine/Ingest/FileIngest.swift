@@ -1,6 +1,7 @@
 import LakeColumnar
 import LakeDelta
 import LakeIO
+import LakeIngest
 import LakeParquet
 
 #if canImport(Glibc)
@@ -13,8 +14,17 @@ public struct IngestReport: Sendable {
     public var table: String
     /// Input files read.
     public var inputFiles: Int
-    /// Rows read from the inputs (all accepted: Parquet input is typed).
+    /// Rows read from the inputs and accepted.
     public var rowsRead: Int
+    /// Records rejected (`--on-error skip|quarantine`); accepted + rejected = input records.
+    public var rowsRejected: Int = 0
+    /// Bytes read from the inputs (compressed size for compressed input).
+    public var inputBytes: Int = 0
+    /// The rejects table and the version committed to it (`--on-error quarantine`).
+    public var rejectsTable: String? = nil
+    public var rejectsVersion: Int64? = nil
+    /// Notes on the input (renamed header columns).
+    public var notes: [String] = []
     /// The commit, or why there was none.
     public var outcome: WriteOutcome
     /// Wall-clock seconds.
@@ -22,15 +32,22 @@ public struct IngestReport: Sendable {
 
     /// One line for people.
     public var text: String {
+        let counts =
+            "\(rowsRead) rows accepted, \(rowsRejected) rejected (of \(rowsRead + rowsRejected) input records)"
+            + " from \(inputFiles) file(s), \(inputBytes) bytes"
+        let rejects = rejectsTable.map { table in
+            rejectsVersion.map { "; rejects in \(table) version \($0)" } ?? ""
+        } ?? ""
+        let noteLines = notes.map { "\nnote: " + $0 }.joined()
         if let version = outcome.version {
-            return "ingested \(rowsRead) rows from \(inputFiles) file(s) into \(table): version \(version), "
+            return "ingested " + counts + " into \(table): version \(version), "
                 + "\(outcome.filesAdded) data file(s), \(outcome.bytesAdded) bytes"
                 + (outcome.filesRemoved > 0 ? ", \(outcome.filesRemoved) file(s) replaced" : "")
                 + (outcome.checkpointVersion != nil ? ", checkpoint written" : "")
                 + " in \(Self.secondsText(seconds))"
-                + outcome.warnings.map { "\nwarning: " + $0 }.joined()
+                + rejects + outcome.warnings.map { "\nwarning: " + $0 }.joined() + noteLines
         }
-        return "nothing committed to \(table): \(outcome.skipped ?? "no rows")"
+        return "nothing committed to \(table): \(outcome.skipped ?? "no rows") (" + counts + ")" + rejects + noteLines
     }
 
     /// One JSON object for scripts.
@@ -38,7 +55,10 @@ public struct IngestReport: Sendable {
         func string(_ text: String?) -> String { text.map { ValueText.quoted($0) } ?? "null" }
         return "{\"table\":\(string(table)),\"committed\":\(outcome.version != nil),"
             + "\"version\":\(outcome.version.map(String.init) ?? "null"),\"skipped\":\(string(outcome.skipped)),"
-            + "\"input_files\":\(inputFiles),\"rows\":\(rowsRead),\"files_added\":\(outcome.filesAdded),"
+            + "\"input_files\":\(inputFiles),\"rows\":\(rowsRead),\"rows_rejected\":\(rowsRejected),"
+            + "\"input_records\":\(rowsRead + rowsRejected),\"input_bytes\":\(inputBytes),"
+            + "\"rejects_table\":\(string(rejectsTable)),\"rejects_version\":\(rejectsVersion.map(String.init) ?? "null"),"
+            + "\"notes\":[\(notes.map { string($0) }.joined(separator: ","))],\"files_added\":\(outcome.filesAdded),"
             + "\"files_removed\":\(outcome.filesRemoved),\"bytes_added\":\(outcome.bytesAdded),"
             + "\"retries\":\(outcome.retries),\"checkpoint\":\(outcome.checkpointVersion.map(String.init) ?? "null"),"
             + "\"warnings\":[\(outcome.warnings.map { string($0) }.joined(separator: ","))],\"seconds\":\(seconds)}"
@@ -91,7 +111,9 @@ public enum FileIngest {
         let outcome = try await session.commit()
         let elapsed = clock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        return IngestReport(table: tableRoot, inputFiles: files.count, rowsRead: rows, outcome: outcome, seconds: seconds)
+        var report = IngestReport(table: tableRoot, inputFiles: files.count, rowsRead: rows, outcome: outcome, seconds: seconds)
+        report.inputBytes = files.reduce(0) { total, path in total + ((try? RandomAccessFile(path: path))?.size ?? 0) }
+        return report
     }
 
     /// Same names and types, nullability aside.
@@ -118,7 +140,7 @@ public enum FileIngest {
                 files += names.sorted().map { input + "/" + $0 }
             } else {
                 guard input.hasSuffix(".parquet") || isParquet(input) else {
-                    throw IngestError.unsupportedFormat(input)
+                    throw IngestError.unsupportedFormat("\(input) is not a Parquet file")
                 }
                 files.append(input)
             }
@@ -126,7 +148,7 @@ public enum FileIngest {
         return files
     }
 
-    private static func isParquet(_ path: String) -> Bool {
+    static func isParquet(_ path: String) -> Bool {
         guard let file = try? RandomAccessFile(path: path), file.size >= 4,
             let magic = try? file.read(offset: 0, count: 4)
         else { return false }
@@ -134,29 +156,3 @@ public enum FileIngest {
     }
 }
 
-/// Why an ingest could not start.
-public enum IngestError: LakeError {
-    case noInput(String)
-    case missingInput(String)
-    case unsupportedFormat(String)
-    case schemaDiffers(path: String, expected: Schema, found: Schema, first: String)
-
-    public var description: String {
-        switch self {
-        case .noInput(let inputs): "no Parquet files in \(inputs)"
-        case .missingInput(let path): "\(path): no such file or directory"
-        case .unsupportedFormat(let path): "\(path) is not a Parquet file; lake ingests Parquet files so far"
-        case .schemaDiffers(let path, let expected, let found, let first):
-            "\(path) has columns (\(found.fields.map { "\($0.name) \($0.type)" }.joined(separator: ", "))), "
-                + "but \(first) has (\(expected.fields.map { "\($0.name) \($0.type)" }.joined(separator: ", ")))"
-        }
-    }
-
-    public var help: String? {
-        switch self {
-        case .noInput, .missingInput: "Pass Parquet files or directories that hold them."
-        case .unsupportedFormat: "Convert the file to Parquet first (CSV and JSON lines input come with `lake ingest` formats)."
-        case .schemaDiffers: "Ingest files with different columns in separate commands."
-        }
-    }
-}

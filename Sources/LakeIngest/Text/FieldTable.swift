@@ -1,0 +1,53 @@
+/// The fields of a chunk of records as spans into the chunk's bytes, record-major: the field of
+/// source column `c` in record `r` is at index `r * columnCount + c`. Tokenizers fill it; column
+/// builders read it one column at a time (SPEC.md §2.8).
+struct FieldTable {
+    /// Bit flags of a field.
+    enum Flag {
+        /// CSV: the field was quoted (span excludes the quotes).
+        static let quoted: UInt8 = 1
+        /// The span holds escapes (`""` in CSV, `\` in JSON strings) that must be decoded.
+        static let escaped: UInt8 = 2
+        /// JSON: the value was a string (span excludes the quotes).
+        static let jsonString: UInt8 = 4
+        /// JSON: the value was an object or array (span is its JSON text).
+        static let jsonNested: UInt8 = 8
+        /// JSON: the value was `null`.
+        static let jsonNull: UInt8 = 16
+    }
+
+    /// Source columns per record.
+    let columnCount: Int
+    /// Records tokenized.
+    var recordCount = 0
+    /// Field start offsets in the chunk.
+    var starts = ContiguousArray<Int32>()
+    /// Field lengths; -1 when the record lacks the field (null).
+    var lengths = ContiguousArray<Int32>()
+    /// Field flags (``Flag``).
+    var flags = ContiguousArray<UInt8>()
+    /// Each record's first byte in the chunk, plus the end of the last record.
+    var recordStarts = ContiguousArray<Int32>()
+    /// Records that are malformed as a whole, with the reason (in record order).
+    var recordErrors: [(record: Int, reason: String)] = []
+
+    init(columnCount: Int, expectedRecords: Int = 0) {
+        self.columnCount = columnCount
+        let fields = expectedRecords * columnCount
+        starts.reserveCapacity(fields)
+        lengths.reserveCapacity(fields)
+        flags.reserveCapacity(fields)
+        recordStarts.reserveCapacity(expectedRecords + 1)
+    }
+}
+
+/// The index of the last `\n` in `bytes`, if any.
+@inline(__always)
+func lastNewline(_ base: UnsafePointer<UInt8>, _ count: Int) -> Int? {
+    var index = count - 1
+    while index >= 0 {
+        if base[index] == 0x0A { return index }
+        index -= 1
+    }
+    return nil
+}
