@@ -1,0 +1,604 @@
+#!/usr/bin/env python3
+"""T5, table maintenance under concurrency and crashes (issue 7; SPEC.md §2.9-2.12, §7.3, §7.5-7.8;
+invariants I1 atomic commit, I3 exactly-once, I4 honest outcome, I8 garbage is harmless).
+
+Every row carries a unique key (writer, seq, row); tables are partitioned by `part` and built from
+small Parquet inputs with `lake ingest … --partition-by part`. A template table (many small files)
+is built once and copied for each trial. deltalake (delta-rs) is the independent oracle reader;
+`lake cat --format csv` must agree with it. Scenarios, each with real `lake` processes:
+  1. compaction concurrent with appends: 2-3 writers append while `lake compact --target-size 1M`
+     runs; both commit, every acknowledged append and every pre-existing row is there exactly once,
+     log versions are contiguous, no file is removed that was not live;
+  2. two compactions of the same files at once (sometimes one limited by --where): rows never
+     doubled, no file rewritten twice, each process's exit status and JSON summary tell the truth
+     (exit 0 ⇔ it committed the version it reports or said there was nothing to do; otherwise a
+     conflict message and no commit of its own); delta-rs's optimize.compact() in the same race is
+     shown as a note, not a failure (delta-rs 1.6.6 doubles rows there);
+  3. kill -9 during compaction at a random time: deltalake and lake read the same rows at a committed
+     version, a following `lake compact` succeeds and `lake vacuum --retain 0h --force` removes the
+     killed compaction's orphans while reads stay identical;
+  4. vacuum safety: default retention deletes nothing, --retain 0h without --force is refused,
+     --dry-run deletes nothing, --retain 0h --force deletes exactly the compacted-away files, the
+     latest version reads the same, time travel to a vacuumed version fails cleanly;
+  5. restore to a random earlier version equals deltalake's reading of that version, history shows
+     RESTORE; a restore that needs vacuumed files fails and commits nothing;
+  6. checkpoint: deltalake and lake read the same before and after, and after one more append.
+
+Standalone: LAKE_BIN=… .venv/bin/python Tools/reliability/t5_maintenance.py; LAKE_T5_SEED=N replays
+the random choices; LAKE_RELIABILITY_TRIALS=N scales the trials of scenarios 1-3 and 5 (default
+keeps the run well under a minute). Prints "t5_maintenance: N passed, M failed" and exits non-zero
+on failure.
+"""
+import collections
+import csv
+import io
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+
+import deltalake
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+LAKE = os.environ.get("LAKE_BIN", "lake")
+NAME = "t5_maintenance"
+PARTS = 3
+TEMPLATE_FILES = 18          # small files in the template table (6 per partition)
+TEMPLATE_ROWS = 1500         # rows per template file
+APPEND_ROWS = 2
+KEY = ["writer", "seq", "row"]
+COMMIT_NAME = re.compile(r"^(\d{20})\.json$")
+passed = 0
+failed = 0
+
+
+def check(name, condition, detail=""):
+    global passed, failed
+    if condition:
+        passed += 1
+    else:
+        failed += 1
+        print(f"FAIL {name}: {detail}"[:3000], flush=True)
+    return condition
+
+
+def note(text):
+    print(f"  note: {text}", flush=True)
+
+
+# ---- inputs, lake processes -------------------------------------------------------------------
+
+def batch_file(directory, writer, seq, rows, part, rng=None):
+    path = os.path.join(directory, f"w{writer}-s{seq}.parquet")
+    payload = [f"{(rng or random).random():.15f}-{writer}-{seq}-{r}" for r in range(rows)]
+    pq.write_table(pa.table({
+        "writer": pa.array([writer] * rows, pa.int32()),
+        "seq": pa.array([seq] * rows, pa.int32()),
+        "row": pa.array(range(rows), pa.int32()),
+        "part": pa.array([part] * rows, pa.int32()),
+        "payload": pa.array(payload, pa.string()),
+    }), path)
+    return path
+
+
+def lake(*args, **kwargs):
+    return subprocess.run([LAKE, "--threads", "1", *args], capture_output=True, text=True, timeout=120, **kwargs)
+
+
+def ingest_command(root, path):
+    return [LAKE, "--threads", "1", "ingest", root, path, "--partition-by", "part", "--format", "json"]
+
+
+def compact_command(root, where=None):
+    command = [LAKE, "--threads", "1", "compact", root, "--target-size", "1M", "--format", "json"]
+    return command + (["--where", where] if where else [])
+
+
+def parse_summary(stdout):
+    try:
+        return json.loads(stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return None
+
+
+# ---- oracles ----------------------------------------------------------------------------------
+
+def delta_rows(root, version=None):
+    """deltalake's reading of the table (at a version): Counter of keys."""
+    table = deltalake.DeltaTable(root, version=version) if version is not None else deltalake.DeltaTable(root)
+    data = table.to_pyarrow_table(columns=KEY)
+    return collections.Counter(zip(*(data.column(c).to_pylist() for c in KEY))), table.version()
+
+
+def lake_rows(root, version=None):
+    """lake's reading via `lake cat --format csv`: (Counter, None) or (None, error text)."""
+    args = ["cat", root, "--format", "csv", "--columns", ",".join(KEY)]
+    if version is not None:
+        args += ["--version", str(version)]
+    result = lake(*args)
+    if result.returncode != 0:
+        return None, f"exit {result.returncode}: {result.stderr.strip()[:300]}"
+    reader = csv.reader(io.StringIO(result.stdout))
+    header = next(reader, None)
+    if header != KEY:
+        return None, f"header {header}"
+    return collections.Counter(tuple(int(v) for v in row) for row in reader), None
+
+
+def compare_reads(label, root, expected, version=None):
+    """deltalake and lake both read exactly `expected` (a Counter with every count 1)."""
+    at = f" at version {version}" if version is not None else ""
+    try:
+        rows, _ = delta_rows(root, version)
+    except Exception as error:  # noqa: BLE001 - a table that does not open is the failure
+        check(f"{label}: deltalake reads the table{at}", False, repr(error))
+        rows = None
+    if rows is not None:
+        doubled = sorted(k for k, n in rows.items() if n > 1)
+        check(f"{label}: deltalake reads every row exactly once{at}", rows == expected,
+              f"{sum(rows.values())} rows read, {sum(expected.values())} expected; missing "
+              f"{sorted(set(expected) - set(rows))[:4]}, extra {sorted(set(rows) - set(expected))[:4]}, "
+              f"doubled {doubled[:4]}")
+    lrows, error = lake_rows(root, version)
+    if check(f"{label}: lake cat reads the table{at}", lrows is not None, error):
+        check(f"{label}: lake cat reads every row exactly once{at}", lrows == expected,
+              f"{sum(lrows.values())} rows read, {sum(expected.values())} expected; missing "
+              f"{sorted(set(expected) - set(lrows))[:4]}, extra {sorted(set(lrows) - set(expected))[:4]}")
+    return rows
+
+
+def commit_versions(root):
+    names = os.listdir(os.path.join(root, "_delta_log"))
+    return sorted(int(m.group(1)) for m in map(COMMIT_NAME.match, names) if m)
+
+
+def read_log(root):
+    """[(version, commitInfo, adds, removes)] from the JSON commits, paths unescaped."""
+    commits = []
+    for version in commit_versions(root):
+        info, adds, removes = {}, [], []
+        with open(os.path.join(root, "_delta_log", f"{version:020d}.json")) as handle:
+            for line in handle:
+                if not line.strip():
+                    continue
+                action = json.loads(line)
+                if "commitInfo" in action:
+                    info = action["commitInfo"]
+                elif "add" in action:
+                    adds.append(urllib.parse.unquote(action["add"]["path"]))
+                elif "remove" in action:
+                    removes.append(urllib.parse.unquote(action["remove"]["path"]))
+        commits.append((version, info, adds, removes))
+    return commits
+
+
+def check_log(label, root):
+    """Versions 0..n; every remove names a file live at that point (no file rewritten twice), no
+    file added twice. Returns (live files, commits)."""
+    commits = read_log(root)
+    versions = [c[0] for c in commits]
+    check(f"{label}: log versions contiguous 0..n", versions == list(range(len(versions))), f"{versions}")
+    live, ever, problems = set(), set(), []
+    for version, info, adds, removes in commits:
+        for path in removes:
+            if path not in live:
+                problems.append(f"v{version} {info.get('operation')} removes {path}, not live")
+            live.discard(path)
+        for path in adds:
+            if path in live:
+                problems.append(f"v{version} {info.get('operation')} adds {path}, already live")
+            if path in ever and info.get("operation") != "RESTORE":
+                problems.append(f"v{version} {info.get('operation')} adds {path} again")
+            ever.add(path)
+            live.add(path)
+    check(f"{label}: every remove names a live file and no file is added twice", not problems, "; ".join(problems[:4]))
+    return live, commits
+
+
+def data_files(root):
+    found = set()
+    for directory, subdirectories, names in os.walk(root):
+        subdirectories[:] = [d for d in subdirectories if d != "_delta_log"]
+        for name in names:
+            if name.endswith(".parquet"):
+                found.add(os.path.relpath(os.path.join(directory, name), root))
+    return found
+
+
+# ---- template table ---------------------------------------------------------------------------
+
+def build_template(work, rng):
+    root = os.path.join(work, "template")
+    inputs = os.path.join(work, "template-inputs")
+    os.makedirs(inputs)
+    for seq in range(TEMPLATE_FILES):
+        result = subprocess.run(ingest_command(root, batch_file(inputs, 1000, seq, TEMPLATE_ROWS, seq % PARTS, rng)),
+                                capture_output=True, text=True)
+        if result.returncode != 0:
+            raise SystemExit(f"{NAME}: building the template failed: {result.stderr.strip()}")
+    expected = collections.Counter((1000, s, r) for s in range(TEMPLATE_FILES) for r in range(TEMPLATE_ROWS))
+    return root, expected
+
+
+def copy_template(template, work, name):
+    root = os.path.join(work, name)
+    shutil.copytree(template, root)
+    return root
+
+
+# ---- writers ----------------------------------------------------------------------------------
+
+class Writer:
+    """Appends tiny (writer, seq) batches to random partitions until stopped; records outcomes."""
+
+    def __init__(self, index, root, inputs, seed):
+        self.index, self.root, self.inputs = index, root, inputs
+        self.rng = random.Random(seed)
+        self.stopping = threading.Event()
+        self.outcomes = {}  # seq -> ("acked", summary) | ("failed", detail)
+        self.thread = threading.Thread(target=self.run)
+
+    def run(self):
+        seq = 0
+        while not self.stopping.is_set():
+            path = batch_file(self.inputs, self.index, seq, APPEND_ROWS, self.rng.randrange(PARTS), self.rng)
+            result = subprocess.run(ingest_command(self.root, path), capture_output=True, text=True, timeout=120)
+            summary = parse_summary(result.stdout) if result.returncode == 0 else None
+            if result.returncode == 0 and summary and summary.get("committed"):
+                self.outcomes[seq] = ("acked", summary)
+            else:
+                self.outcomes[seq] = ("failed", f"exit {result.returncode}: {result.stderr.strip()[:300]}")
+            seq += 1
+
+
+# ---- scenario 1 -------------------------------------------------------------------------------
+
+def scenario_compact_with_appends(number, rng, work, template, base):
+    label = f"1.{number} compact+appends"
+    root = copy_template(template, work, f"s1-{number}")
+    inputs = os.path.join(work, f"s1-{number}-inputs")
+    os.makedirs(inputs)
+    base_version = commit_versions(root)[-1]
+    count = rng.randint(2, 3)
+    delay = rng.uniform(0.0, 0.3)
+    writers = [Writer(w, root, inputs, rng.randrange(2**32)) for w in range(count)]
+    for writer in writers:
+        writer.thread.start()
+    time.sleep(delay)
+    compact = subprocess.run(compact_command(root), capture_output=True, text=True, timeout=120)
+    time.sleep(rng.uniform(0.0, 0.2))
+    for writer in writers:
+        writer.stopping.set()
+    for writer in writers:
+        writer.thread.join()
+
+    summary = parse_summary(compact.stdout) if compact.returncode == 0 else None
+    check(f"{label}: compaction exits 0 and commits", summary is not None and summary.get("committed") is True,
+          f"exit {compact.returncode}, {compact.stdout.strip()[:300]} {compact.stderr.strip()[:300]}")
+    outcomes = {(w.index, s): o for w in writers for s, o in w.outcomes.items()}
+    acked = {k for k, (kind, _) in outcomes.items() if kind == "acked"}
+    failures = {k: d for k, (kind, d) in outcomes.items() if kind == "failed"}
+    check(f"{label}: every append commits (appends never conflict with compaction)", not failures,
+          "; ".join(f"{k}: {v}" for k, v in list(failures.items())[:3]))
+    live, commits = check_log(label, root)
+    expected = base + collections.Counter((w, s, r) for (w, s) in acked for r in range(APPEND_ROWS))
+    compare_reads(label, root, expected)
+    optimize = [v for v, info, _, _ in commits if info.get("operation") == "OPTIMIZE"]
+    check(f"{label}: the log holds exactly the compaction's OPTIMIZE commit, at the version it reported",
+          summary is not None and optimize == [summary.get("version")], f"OPTIMIZE at {optimize}, summary {summary}")
+    check(f"{label}: versions = template + appends + compaction",
+          commits[-1][0] == base_version + len(acked) + len(optimize), f"latest {commits[-1][0]}, {len(acked)} appends")
+    reported = sorted([o[1]["version"] for o in outcomes.values() if o[0] == "acked"] + optimize)
+    check(f"{label}: every commit reported a distinct version", reported == list(range(base_version + 1, commits[-1][0] + 1)),
+          f"{reported}")
+    overlapped = summary is not None and any(summary.get("read_version", 0) < o[1]["version"] < summary.get("version", 0)
+                                             for o in outcomes.values() if o[0] == "acked")
+    print(f"{label}: {count} writers, compaction after {delay * 1000:.0f} ms: {len(acked)} appends acknowledged, "
+          f"compaction v{summary and summary.get('version')} read v{summary and summary.get('read_version')} "
+          f"({'appends committed in between' if overlapped else 'no append in between'}), "
+          f"{summary and summary.get('files_removed')} files -> {summary and summary.get('files_added')}", flush=True)
+
+
+# ---- scenario 2 -------------------------------------------------------------------------------
+
+def scenario_two_compactions(number, rng, work, template, base):
+    label = f"2.{number} two compactions"
+    root = copy_template(template, work, f"s2-{number}")
+    base_version = commit_versions(root)[-1]
+    wheres = [None, None]
+    if rng.random() < 0.4:
+        wheres[rng.randrange(2)] = f"part = {rng.randrange(PARTS)}"
+    processes = [subprocess.Popen(compact_command(root, where), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for where in wheres]
+    results = [(p, *p.communicate(timeout=120)) for p in processes]
+    live, commits = check_log(label, root)
+    compare_reads(label, root, base)
+    optimize = {v for v, info, _, _ in commits if info.get("operation") == "OPTIMIZE"}
+    claimed, outcome = set(), []
+    for index, (process, stdout, stderr) in enumerate(results):
+        summary = parse_summary(stdout)
+        who = f"{label}: compaction {index} ({wheres[index] or 'all'})"
+        if process.returncode == 0:
+            if check(f"{who}: exit 0 comes with a summary", summary is not None, stdout[:300]):
+                if summary.get("committed"):
+                    version = summary.get("version")
+                    check(f"{who}: the version it reports is an OPTIMIZE commit", version in optimize and version not in claimed,
+                          f"reported {version}, OPTIMIZE at {sorted(optimize)}")
+                    claimed.add(version)
+                    outcome.append(f"committed v{version} (retries {summary.get('conflict_retries')})")
+                else:
+                    check(f"{who}: exit 0 without a commit reports no version", summary.get("version") is None, f"{summary}")
+                    outcome.append("nothing to do")
+        else:
+            check(f"{who}: non-zero exit is 1 with a conflict message",
+                  process.returncode == 1 and "conflict" in stderr.lower(), f"exit {process.returncode}: {stderr.strip()[:300]}")
+            outcome.append(f"exit {process.returncode}")
+    check(f"{label}: every OPTIMIZE commit was reported by exactly one process", optimize == claimed,
+          f"OPTIMIZE at {sorted(optimize)}, reported {sorted(claimed)}")
+    check(f"{label}: at least one compaction committed", len(optimize) >= 1, f"{outcome}")
+    check(f"{label}: versions = template + reported compactions", commits[-1][0] == base_version + len(claimed),
+          f"latest {commits[-1][0]}")
+    again = subprocess.run(compact_command(root), capture_output=True, text=True, timeout=120)
+    check(f"{label}: a third compaction afterwards exits 0", again.returncode == 0, again.stderr.strip()[:300])
+    if len(optimize) + (again.returncode == 0 and bool((parse_summary(again.stdout) or {}).get("committed"))) > 0:
+        compare_reads(f"{label} (then compacted again)", root, base)
+    print(f"{label}: {[w or 'all' for w in wheres]} -> {outcome}", flush=True)
+
+
+DELTA_RS_RACE = r"""
+import sys, time, deltalake
+start = float(sys.argv[2])
+while time.time() < start:
+    time.sleep(0.001)
+try:
+    metrics = deltalake.DeltaTable(sys.argv[1]).optimize.compact(target_size=1 << 20)
+    print("ok", metrics.get("numFilesRemoved"), metrics.get("numFilesAdded"))
+except Exception as error:
+    print("error", type(error).__name__, str(error)[:120])
+"""
+
+
+def delta_rs_note(work, template, base):
+    """delta-rs's optimize.compact() in the same race (a note, never a failure)."""
+    root = copy_template(template, work, "s2-delta-rs")
+    start = time.time() + 1.5
+    processes = [subprocess.Popen([sys.executable, "-c", DELTA_RS_RACE, root, str(start)], stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outcomes = [p.communicate(timeout=60)[0].strip() for p in processes]
+    try:
+        rows, version = delta_rows(root)
+        read = f"{sum(rows.values())} rows of {sum(base.values())} at version {version}"
+    except Exception as error:  # noqa: BLE001
+        read = f"unreadable: {error!r}"[:200]
+    note(f"delta-rs {deltalake.__version__} two concurrent optimize.compact(): {outcomes} -> {read}")
+
+
+# ---- scenario 3 -------------------------------------------------------------------------------
+
+def scenario_kill_compaction(number, rng, work, template, base, duration):
+    label = f"3.{number} kill -9 compaction"
+    root = copy_template(template, work, f"s3-{number}")
+    base_version = commit_versions(root)[-1]
+    delay = rng.uniform(0.0, duration * 1.1)
+    process = subprocess.Popen(compact_command(root), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(delay)
+    process.send_signal(signal.SIGKILL)
+    stdout, _ = process.communicate(timeout=60)
+    killed = process.returncode == -signal.SIGKILL
+    live, commits = check_log(label, root)
+    latest = commits[-1][0]
+    check(f"{label}: the table is at the template version or its compaction", latest in (base_version, base_version + 1),
+          f"latest {latest}")
+    orphans = data_files(root) - live
+    compare_reads(label, root, base)
+    temps = [n for n in os.listdir(os.path.join(root, "_delta_log")) if n.startswith(".")]
+
+    again = subprocess.run(compact_command(root), capture_output=True, text=True, timeout=120)
+    summary = parse_summary(again.stdout) if again.returncode == 0 else None
+    check(f"{label}: a following compaction exits 0", summary is not None, f"exit {again.returncode}: {again.stderr.strip()[:300]}")
+    compare_reads(f"{label} (compacted again)", root, base)
+    vacuum = lake("vacuum", root, "--retain", "0h", "--force", "--format", "json")
+    check(f"{label}: vacuum --retain 0h --force exits 0", vacuum.returncode == 0, vacuum.stderr.strip()[:300])
+    live, commits = check_log(f"{label} (vacuumed)", root)
+    remaining = data_files(root)
+    check(f"{label}: after vacuum the data files on disk are exactly the live ones", remaining == live,
+          f"not live {sorted(remaining - live)[:3]}, missing {sorted(live - remaining)[:3]}")
+    compare_reads(f"{label} (vacuumed)", root, base)
+    print(f"{label}: killed after {delay * 1000:.0f} ms ({'killed' if killed else f'had exited {process.returncode}'}), "
+          f"table at v{latest} ({'compaction committed' if latest > base_version else 'compaction not committed'}), "
+          f"{len(orphans)} orphaned data file(s), {len(temps)} log temp file(s); "
+          f"then compaction {'committed' if summary and summary.get('committed') else 'found nothing'}", flush=True)
+
+
+# ---- scenario 4 -------------------------------------------------------------------------------
+
+def scenario_vacuum(work, template, base):
+    label = "4 vacuum"
+    root = copy_template(template, work, "s4")
+    before = commit_versions(root)[-1]
+    compact = subprocess.run(compact_command(root), capture_output=True, text=True, timeout=120)
+    summary = parse_summary(compact.stdout)
+    if not check(f"{label}: compaction commits", compact.returncode == 0 and summary and summary.get("committed"),
+                 f"exit {compact.returncode}: {compact.stderr.strip()[:300]}"):
+        return
+    live, commits = check_log(label, root)
+    removed = {p for _, info, _, removes in commits if info.get("operation") == "OPTIMIZE" for p in removes}
+    on_disk = data_files(root)
+
+    default = lake("vacuum", root, "--format", "json")
+    check(f"{label}: default retention exits 0", default.returncode == 0, default.stderr.strip()[:300])
+    check(f"{label}: default retention deletes nothing", data_files(root) == on_disk,
+          f"deleted {sorted(on_disk - data_files(root))[:3]}")
+    versions = commit_versions(root)
+    refused = lake("vacuum", root, "--retain", "0h", "--format", "json")
+    check(f"{label}: --retain 0h without --force exits 1 with an error",
+          refused.returncode == 1 and "error:" in refused.stderr and "--force" in refused.stderr,
+          f"exit {refused.returncode}: {refused.stderr.strip()[:300]}")
+    check(f"{label}: --retain 0h without --force deletes and commits nothing",
+          data_files(root) == on_disk and commit_versions(root) == versions, "")
+    dry = lake("vacuum", root, "--retain", "0h", "--force", "--dry-run", "--format", "json")
+    dry_summary = parse_summary(dry.stdout) if dry.returncode == 0 else None
+    check(f"{label}: --dry-run exits 0", dry_summary is not None, f"exit {dry.returncode}: {dry.stderr.strip()[:300]}")
+    check(f"{label}: --dry-run deletes and commits nothing", data_files(root) == on_disk and commit_versions(root) == versions, "")
+    if dry_summary is not None:
+        listed = {urllib.parse.unquote(p) for p in dry_summary.get("deleted_files", [])}
+        check(f"{label}: --dry-run lists exactly the compacted-away files", listed == removed,
+              f"listed {len(listed)}, removed {len(removed)}; extra {sorted(listed - removed)[:3]}")
+    forced = lake("vacuum", root, "--retain", "0h", "--force", "--format", "json")
+    check(f"{label}: --retain 0h --force exits 0", forced.returncode == 0, forced.stderr.strip()[:300])
+    check(f"{label}: --retain 0h --force deletes exactly the compacted-away files", data_files(root) == on_disk - removed,
+          f"left {sorted(data_files(root) - (on_disk - removed))[:3]}, lost {sorted((on_disk - removed) - data_files(root))[:3]}")
+    check_log(f"{label} (vacuumed)", root)
+    compare_reads(f"{label} (vacuumed)", root, base)
+    travel = lake("cat", root, "--format", "csv", "--columns", ",".join(KEY), "--version", str(before))
+    rows = [line for line in travel.stdout.splitlines()[1:] if line.strip()]
+    check(f"{label}: time travel to pre-compaction v{before} fails cleanly (exit 1, error, no rows)",
+          travel.returncode == 1 and travel.stderr.startswith("error:") and not rows,
+          f"exit {travel.returncode}, {len(rows)} rows, stderr {travel.stderr.strip()[:300]}")
+    try:
+        delta_rows(root, before)
+        note(f"deltalake read vacuumed version {before} without error")
+    except Exception as error:  # noqa: BLE001
+        note(f"deltalake on vacuumed version {before} fails too: {type(error).__name__}")
+    print(f"{label}: {len(removed)} compacted-away files, {len(on_disk)} on disk before vacuum", flush=True)
+
+
+# ---- scenario 5 -------------------------------------------------------------------------------
+
+def scenario_restore(number, rng, work, template, base):
+    label = f"5.{number} restore"
+    root = copy_template(template, work, f"s5-{number}")
+    inputs = os.path.join(work, f"s5-{number}-inputs")
+    os.makedirs(inputs)
+    # A history with appends, a compaction and an overwrite-free mix, then restore to a random version.
+    steps = []
+    for seq in range(rng.randint(1, 3)):
+        steps.append(subprocess.run(ingest_command(root, batch_file(inputs, 7, seq, APPEND_ROWS, rng.randrange(PARTS), rng)),
+                                    capture_output=True, text=True))
+    if rng.random() < 0.7:
+        steps.append(subprocess.run(compact_command(root), capture_output=True, text=True))
+    steps.append(subprocess.run(ingest_command(root, batch_file(inputs, 8, 0, APPEND_ROWS, 0, rng)), capture_output=True, text=True))
+    if not check(f"{label}: setup commits", all(s.returncode == 0 for s in steps), [s.stderr[:200] for s in steps if s.returncode]):
+        return
+    latest = commit_versions(root)[-1]
+    target = rng.randrange(0, latest)
+    try:
+        wanted, _ = delta_rows(root, target)
+    except Exception as error:  # noqa: BLE001
+        check(f"{label}: deltalake reads version {target}", False, repr(error))
+        return
+    lake_target, error = lake_rows(root, target)
+    check(f"{label}: lake cat --version {target} equals deltalake's", lake_target == wanted, error or "rows differ")
+    restore = lake("restore", root, "--version", str(target), "--format", "json")
+    summary = parse_summary(restore.stdout) if restore.returncode == 0 else None
+    check(f"{label}: restore to v{target} exits 0 and reports v{latest + 1}",
+          summary is not None and summary.get("version") == latest + 1,
+          f"exit {restore.returncode}: {restore.stdout.strip()[:200]} {restore.stderr.strip()[:300]}")
+    check_log(label, root)
+    compare_reads(f"{label} (restored to v{target})", root, wanted)
+    history = lake("history", root, "--limit", "1", "--format", "jsonl")
+    try:
+        top = json.loads(history.stdout.splitlines()[0])
+    except (ValueError, IndexError):
+        top = None
+    check(f"{label}: history's newest version is RESTORE of v{target}",
+          top is not None and top.get("operation") == "RESTORE" and top.get("version") == latest + 1
+          and str((top.get("operationParameters") or {}).get("version")) == str(target),
+          f"exit {history.returncode}: {history.stdout.strip()[:300]}")
+    print(f"{label}: versions 0..{latest}, restored v{target} ({sum(wanted.values())} rows) as v{latest + 1}", flush=True)
+
+
+def scenario_restore_vacuumed(work, template, base):
+    label = "5 restore after vacuum"
+    root = copy_template(template, work, "s5-vacuumed")
+    before = commit_versions(root)[-1]
+    compact = subprocess.run(compact_command(root), capture_output=True, text=True)
+    vacuum = lake("vacuum", root, "--retain", "0h", "--force")
+    if not check(f"{label}: compaction and vacuum exit 0", compact.returncode == 0 and vacuum.returncode == 0,
+                 compact.stderr[:200] + vacuum.stderr[:200]):
+        return
+    versions = commit_versions(root)
+    restore = lake("restore", root, "--version", str(before - 1), "--format", "json")
+    check(f"{label}: restore to vacuumed v{before - 1} exits 1 with an error",
+          restore.returncode == 1 and restore.stderr.startswith("error:"),
+          f"exit {restore.returncode}: {restore.stdout.strip()[:200]} {restore.stderr.strip()[:300]}")
+    check(f"{label}: it commits nothing", commit_versions(root) == versions, f"{versions} -> {commit_versions(root)}")
+    compare_reads(label, root, base)
+
+
+# ---- checkpoint -------------------------------------------------------------------------------
+
+def scenario_checkpoint(work, template, base):
+    label = "6 checkpoint"
+    root = copy_template(template, work, "s6")
+    inputs = os.path.join(work, "s6-inputs")
+    os.makedirs(inputs)
+    subprocess.run(compact_command(root), capture_output=True, text=True)
+    latest = commit_versions(root)[-1]
+    result = lake("checkpoint", root)
+    check(f"{label}: lake checkpoint exits 0", result.returncode == 0, result.stderr.strip()[:300])
+    check(f"{label}: the checkpoint file of v{latest} exists",
+          os.path.exists(os.path.join(root, "_delta_log", f"{latest:020d}.checkpoint.parquet")), f"{os.listdir(os.path.join(root, '_delta_log'))}")
+    compare_reads(label, root, base)
+    extra = subprocess.run(ingest_command(root, batch_file(inputs, 9, 0, APPEND_ROWS, 1)), capture_output=True, text=True)
+    check(f"{label}: an append after the checkpoint exits 0", extra.returncode == 0, extra.stderr.strip()[:300])
+    compare_reads(f"{label} (+1 append)", root, base + collections.Counter((9, 0, r) for r in range(APPEND_ROWS)))
+    # Readers that only have the checkpoint: drop the commits before it in a copy.
+    copy = os.path.join(work, "s6-trimmed")
+    shutil.copytree(root, copy)
+    for version in range(latest + 1):
+        os.remove(os.path.join(copy, "_delta_log", f"{version:020d}.json"))
+    compare_reads(f"{label} (commits before the checkpoint removed)", copy,
+                  base + collections.Counter((9, 0, r) for r in range(APPEND_ROWS)))
+
+
+def measure_compaction(work, template):
+    root = copy_template(template, work, "measure")
+    started = time.monotonic()
+    result = subprocess.run(compact_command(root), capture_output=True, text=True)
+    return max(time.monotonic() - started, 0.05) if result.returncode == 0 else 0.3
+
+
+def main():
+    seed = int(os.environ.get("LAKE_T5_SEED") or random.SystemRandom().randrange(2**32))
+    scale = int(os.environ.get("LAKE_RELIABILITY_TRIALS") or 0)
+    counts = {1: scale or 3, 2: scale * 2 or 10, 3: scale or 8, 5: scale or 3}
+    print(f"{NAME}: seed {seed} (replay with LAKE_T5_SEED={seed}), trials {counts}", flush=True)
+    rng = random.Random(seed)
+    started = time.monotonic()
+    work = tempfile.mkdtemp(prefix="lake-t5-")
+    try:
+        template, base = build_template(work, rng)
+        duration = measure_compaction(work, template)
+        print(f"{NAME}: template of {TEMPLATE_FILES} files, {sum(base.values())} rows built; compaction takes "
+              f"{duration * 1000:.0f} ms", flush=True)
+        for number in range(1, counts[1] + 1):
+            scenario_compact_with_appends(number, rng, work, template, base)
+        for number in range(1, counts[2] + 1):
+            scenario_two_compactions(number, rng, work, template, base)
+        if os.environ.get("LAKE_T5_DELTA_RS_NOTE", "1") == "1":
+            delta_rs_note(work, template, base)
+        for number in range(1, counts[3] + 1):
+            scenario_kill_compaction(number, rng, work, template, base, duration)
+        scenario_vacuum(work, template, base)
+        for number in range(1, counts[5] + 1):
+            scenario_restore(number, rng, work, template, base)
+        scenario_restore_vacuumed(work, template, base)
+        scenario_checkpoint(work, template, base)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"{NAME}: {passed} passed, {failed} failed ({time.monotonic() - started:.1f} s)")
+    return 1 if failed or passed == 0 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
