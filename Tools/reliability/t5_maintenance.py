@@ -21,11 +21,12 @@ is built once and copied for each trial. deltalake (delta-rs) is the independent
      --dry-run deletes nothing, --retain 0h --force deletes exactly the compacted-away files, the
      latest version reads the same, time travel to a vacuumed version fails cleanly;
   5. restore to a random earlier version equals deltalake's reading of that version, history shows
-     RESTORE; a restore that needs vacuumed files fails and commits nothing;
+     RESTORE; a restore racing a compaction ends with the rows of the version restored, each exit
+     status matching the log; a restore that needs vacuumed files fails and commits nothing;
   6. checkpoint: deltalake and lake read the same before and after, and after one more append.
 
 Standalone: LAKE_BIN=… .venv/bin/python Tools/reliability/t5_maintenance.py; LAKE_T5_SEED=N replays
-the random choices; LAKE_RELIABILITY_TRIALS=N scales the trials of scenarios 1-3 and 5 (default
+the random choices; LAKE_T5_SCENARIOS=2,5 runs only those scenarios; LAKE_RELIABILITY_TRIALS=N scales the trials of scenarios 1-3 and 5 (default
 keeps the run well under a minute). Prints "t5_maintenance: N passed, M failed" and exits non-zero
 on failure.
 """
@@ -292,6 +293,8 @@ def scenario_compact_with_appends(number, rng, work, template, base):
     live, commits = check_log(label, root)
     expected = base + collections.Counter((w, s, r) for (w, s) in acked for r in range(APPEND_ROWS))
     compare_reads(label, root, expected)
+    orphans = data_files(root) - {p for _, _, adds, _ in commits for p in adds}
+    check(f"{label}: no data file left that no commit added", not orphans, f"{sorted(orphans)[:3]}")
     optimize = [v for v, info, _, _ in commits if info.get("operation") == "OPTIMIZE"]
     check(f"{label}: the log holds exactly the compaction's OPTIMIZE commit, at the version it reported",
           summary is not None and optimize == [summary.get("version")], f"OPTIMIZE at {optimize}, summary {summary}")
@@ -322,6 +325,9 @@ def scenario_two_compactions(number, rng, work, template, base):
     results = [(p, *p.communicate(timeout=120)) for p in processes]
     live, commits = check_log(label, root)
     compare_reads(label, root, base)
+    orphans = data_files(root) - {p for _, _, adds, _ in commits for p in adds}
+    check(f"{label}: no data file left that no commit added (a loser deletes its new files)", not orphans,
+          f"{sorted(orphans)[:3]}")
     optimize = {v for v, info, _, _ in commits if info.get("operation") == "OPTIMIZE"}
     claimed, outcome = set(), []
     for index, (process, stdout, stderr) in enumerate(results):
@@ -518,6 +524,47 @@ def scenario_restore(number, rng, work, template, base):
     print(f"{label}: versions 0..{latest}, restored v{target} ({sum(wanted.values())} rows) as v{latest + 1}", flush=True)
 
 
+def scenario_restore_vs_compaction(number, rng, work, template, base):
+    """A restore and a compaction started together: whichever wins, the table ends with exactly the
+    rows of the restored version, and each exit status tells what its process committed."""
+    label = f"5.{number} restore racing compaction"
+    root = copy_template(template, work, f"s5-race-{number}")
+    latest = commit_versions(root)[-1]
+    target = rng.randrange(1, latest)
+    wanted, _ = delta_rows(root, target)
+    delay = rng.uniform(0.0, 0.3)
+    compaction = subprocess.Popen(compact_command(root), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(delay)
+    restore = lake("restore", root, "--version", str(target), "--format", "json")
+    compact_out, compact_err = compaction.communicate(timeout=120)
+    live, commits = check_log(label, root)
+    by_operation = collections.defaultdict(set)
+    for version, info, _, _ in commits[latest + 1:]:
+        by_operation[info.get("operation")].add(version)
+    outcome = []
+    for what, code, stdout, stderr, operation in [("restore", restore.returncode, restore.stdout, restore.stderr, "RESTORE"),
+                                                  ("compaction", compaction.returncode, compact_out, compact_err, "OPTIMIZE")]:
+        summary = parse_summary(stdout) if code == 0 else None
+        if code == 0:
+            committed = summary is not None and (operation == "RESTORE" or summary.get("committed"))
+            reported = {summary.get("version")} if committed else set()
+            check(f"{label}: {what} exit 0 reports exactly the {operation} commit(s) in the log",
+                  summary is not None and by_operation[operation] == reported,
+                  f"{operation} at {sorted(by_operation[operation])}, summary {stdout.strip()[:200]}")
+            outcome.append(f"{what} v{summary.get('version')}" if summary and summary.get("version") is not None
+                           else f"{what}: nothing to do")
+        else:
+            check(f"{label}: {what} exit {code} is 1 with a conflict message and no {operation} commit",
+                  code == 1 and "conflict" in stderr.lower() and not by_operation[operation],
+                  f"exit {code}: {stderr.strip()[:300]}; {operation} at {sorted(by_operation[operation])}")
+            outcome.append(f"{what} exit {code}")
+    orphans = data_files(root) - {p for _, _, adds, _ in commits for p in adds}
+    check(f"{label}: no data file left that no commit added", not orphans, f"{sorted(orphans)[:3]}")
+    expected = wanted if by_operation["RESTORE"] else base
+    compare_reads(label, root, expected)
+    print(f"{label}: restore to v{target} started {delay * 1000:.0f} ms after the compaction -> {outcome}", flush=True)
+
+
 def scenario_restore_vacuumed(work, template, base):
     label = "5 restore after vacuum"
     root = copy_template(template, work, "s5-vacuumed")
@@ -587,22 +634,26 @@ def main():
         print(f"{NAME}: template of {TEMPLATE_FILES} files, {sum(base.values())} rows built; compaction takes "
               f"{duration * 1000:.0f} ms", flush=True)
         phases = [
-            ("1 compaction with appends", lambda: [scenario_compact_with_appends(n, rng, work, template, base)
-                                                   for n in range(1, counts[1] + 1)]),
-            ("2 two compactions", lambda: [scenario_two_compactions(n, rng, work, template, base)
-                                           for n in range(1, counts[2] + 1)]),
-            ("2 delta-rs note", lambda: delta_rs_note(work, template, base)
+            ("1 compaction with appends", lambda rng: [scenario_compact_with_appends(n, rng, work, template, base)
+                                                       for n in range(1, counts[1] + 1)]),
+            ("2 two compactions", lambda rng: [scenario_two_compactions(n, rng, work, template, base)
+                                               for n in range(1, counts[2] + 1)]),
+            ("2 delta-rs note", lambda rng: delta_rs_note(work, template, base)
              if os.environ.get("LAKE_T5_DELTA_RS_NOTE", "1") == "1" else None),
-            ("3 kill -9 compaction", lambda: [scenario_kill_compaction(n, rng, work, template, base, duration)
-                                              for n in range(1, counts[3] + 1)]),
-            ("4 vacuum", lambda: scenario_vacuum(work, template, base)),
-            ("5 restore", lambda: [scenario_restore(n, rng, work, template, base) for n in range(1, counts[5] + 1)]
+            ("3 kill -9 compaction", lambda rng: [scenario_kill_compaction(n, rng, work, template, base, duration)
+                                                  for n in range(1, counts[3] + 1)]),
+            ("4 vacuum", lambda rng: scenario_vacuum(work, template, base)),
+            ("5 restore", lambda rng: [scenario_restore(n, rng, work, template, base) for n in range(1, counts[5] + 1)]
+             + [scenario_restore_vs_compaction(n, rng, work, template, base) for n in range(1, counts[5] + 1)]
              + [scenario_restore_vacuumed(work, template, base)]),
-            ("6 checkpoint", lambda: scenario_checkpoint(work, template, base)),
+            ("6 checkpoint", lambda rng: scenario_checkpoint(work, template, base)),
         ]
+        only = set(filter(None, os.environ.get("LAKE_T5_SCENARIOS", "").split(",")))
         for title, run in phases:
+            if only and title.split()[0] not in only:
+                continue
             phase_started = time.monotonic()
-            run()
+            run(random.Random(f"{seed} {title}"))  # one stream per scenario: a subset replays the same
             print(f"{NAME}: scenario {title} done in {time.monotonic() - phase_started:.1f} s", flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
