@@ -17,13 +17,16 @@ is built once and copied for each trial. deltalake (delta-rs) is the independent
   3. kill -9 during compaction at a random time: deltalake and lake read the same rows at a committed
      version, a following `lake compact` succeeds and `lake vacuum --retain 0h --force` removes the
      killed compaction's orphans while reads stay identical;
-  4. vacuum safety: default retention deletes nothing, --retain 0h without --force is refused,
-     --dry-run deletes nothing, --retain 0h --force deletes exactly the compacted-away files, the
+  4. vacuum safety: with every data file a week old, the default retention deletes only an old
+     orphan (compacted-away files are kept by their fresh tombstones, a fresh orphan by its age),
+     --retain 0h without --force is refused, --dry-run deletes nothing, --retain 0h --force
+     deletes exactly the compacted-away files and the fresh orphan, the
      latest version reads the same, time travel to a vacuumed version fails cleanly;
   5. restore to a random earlier version equals deltalake's reading of that version, history shows
      RESTORE; a restore racing a compaction ends with the rows of the version restored, each exit
      status matching the log; a restore that needs vacuumed files fails and commits nothing;
-  6. checkpoint: deltalake and lake read the same before and after, and after one more append.
+  6. checkpoint: deltalake and lake read the same before and after, after one more append, with the
+     commits before it deleted, and after vacuum's log cleanup (commits older than 30 days).
 
 Standalone: LAKE_BIN=… .venv/bin/python Tools/reliability/t5_maintenance.py; LAKE_T5_SEED=N replays
 the random choices; LAKE_T5_SCENARIOS=2,5 runs only those scenarios; LAKE_RELIABILITY_TRIALS=N scales the trials of scenarios 1-3 and 5 (default
@@ -439,12 +442,30 @@ def scenario_vacuum(work, template, base):
         return
     live, commits = check_log(label, root)
     removed = {p for _, info, _, removes in commits if info.get("operation") == "OPTIMIZE" for p in removes}
-    on_disk = data_files(root)
+    # Every data file looks 8 days old: the compacted-away ones stay needed by their tombstones,
+    # which are younger than the retention. Plus two orphans of a "crashed writer" (files no commit
+    # names): an old one, which the default retention deletes, and a fresh one, which it keeps.
+    old = time.time() - 8 * 86400
+    for path in data_files(root):
+        os.utime(os.path.join(root, path), (old, old))
+    sample = sorted(live)[0]
+    old_orphan = os.path.join(os.path.dirname(sample), "part-00000-00000000-0000-0000-0000-00000000dead-c000.zstd.parquet")
+    new_orphan = os.path.join(os.path.dirname(sample), "part-00000-00000000-0000-0000-0000-00000000beef-c000.zstd.parquet")
+    for orphan in (old_orphan, new_orphan):
+        shutil.copyfile(os.path.join(root, sample), os.path.join(root, orphan))
+    os.utime(os.path.join(root, old_orphan), (old, old))
+    on_disk = data_files(root) - {old_orphan}
 
     default = lake("vacuum", root, "--format", "json")
-    check(f"{label}: default retention exits 0", default.returncode == 0, default.stderr.strip()[:300])
-    check(f"{label}: default retention deletes nothing", data_files(root) == on_disk,
-          f"deleted {sorted(on_disk - data_files(root))[:3]}")
+    default_summary = parse_summary(default.stdout) if default.returncode == 0 else None
+    check(f"{label}: default retention exits 0", default_summary is not None, default.stderr.strip()[:300])
+    check(f"{label}: default retention deletes only the week-old orphan", data_files(root) == on_disk,
+          f"deleted {sorted(on_disk - data_files(root))[:3]}, kept {sorted(data_files(root) - on_disk)[:3]}")
+    check(f"{label}: default retention reports it as one orphan",
+          default_summary is not None and default_summary.get("orphan_files") == 1
+          and [urllib.parse.unquote(p) for p in default_summary.get("deleted_files", [])] == [old_orphan],
+          f"{default.stdout.strip()[:400]}")
+    removed.add(new_orphan)
     versions = commit_versions(root)
     refused = lake("vacuum", root, "--retain", "0h", "--format", "json")
     check(f"{label}: --retain 0h without --force exits 1 with an error",
@@ -458,11 +479,12 @@ def scenario_vacuum(work, template, base):
     check(f"{label}: --dry-run deletes and commits nothing", data_files(root) == on_disk and commit_versions(root) == versions, "")
     if dry_summary is not None:
         listed = {urllib.parse.unquote(p) for p in dry_summary.get("deleted_files", [])}
-        check(f"{label}: --dry-run lists exactly the compacted-away files", listed == removed,
+        check(f"{label}: --dry-run lists exactly the compacted-away files and the fresh orphan", listed == removed,
               f"listed {len(listed)}, removed {len(removed)}; extra {sorted(listed - removed)[:3]}")
     forced = lake("vacuum", root, "--retain", "0h", "--force", "--format", "json")
     check(f"{label}: --retain 0h --force exits 0", forced.returncode == 0, forced.stderr.strip()[:300])
-    check(f"{label}: --retain 0h --force deletes exactly the compacted-away files", data_files(root) == on_disk - removed,
+    check(f"{label}: --retain 0h --force deletes exactly the compacted-away files and the fresh orphan",
+          data_files(root) == on_disk - removed,
           f"left {sorted(data_files(root) - (on_disk - removed))[:3]}, lost {sorted((on_disk - removed) - data_files(root))[:3]}")
     check_log(f"{label} (vacuumed)", root)
     compare_reads(f"{label} (vacuumed)", root, base)
@@ -476,7 +498,8 @@ def scenario_vacuum(work, template, base):
         note(f"deltalake read vacuumed version {before} without error")
     except Exception as error:  # noqa: BLE001
         note(f"deltalake on vacuumed version {before} fails too: {type(error).__name__}")
-    print(f"{label}: {len(removed)} compacted-away files, {len(on_disk)} on disk before vacuum", flush=True)
+    print(f"{label}: {len(removed) - 1} compacted-away files and 2 orphans, {len(on_disk) + 1} data files before vacuum",
+          flush=True)
 
 
 # ---- scenario 5 -------------------------------------------------------------------------------
@@ -600,13 +623,36 @@ def scenario_checkpoint(work, template, base):
     extra = subprocess.run(ingest_command(root, batch_file(inputs, 9, 0, APPEND_ROWS, 1)), capture_output=True, text=True)
     check(f"{label}: an append after the checkpoint exits 0", extra.returncode == 0, extra.stderr.strip()[:300])
     compare_reads(f"{label} (+1 append)", root, base + collections.Counter((9, 0, r) for r in range(APPEND_ROWS)))
+    expected = base + collections.Counter((9, 0, r) for r in range(APPEND_ROWS))
     # Readers that only have the checkpoint: drop the commits before it in a copy.
     copy = os.path.join(work, "s6-trimmed")
     shutil.copytree(root, copy)
     for version in range(latest + 1):
         os.remove(os.path.join(copy, "_delta_log", f"{version:020d}.json"))
-    compare_reads(f"{label} (commits before the checkpoint removed)", copy,
-                  base + collections.Counter((9, 0, r) for r in range(APPEND_ROWS)))
+    compare_reads(f"{label} (commits before the checkpoint removed)", copy, expected)
+    # Log cleanup: commits up to the checkpoint 31 days old, so vacuum (default delta.logRetentionDuration,
+    # 30 days) deletes the log files before the checkpoint; the latest version reads the same.
+    old = time.time() - 31 * 86400
+    for version in range(latest + 1):
+        os.utime(os.path.join(root, "_delta_log", f"{version:020d}.json"), (old, old))
+    vacuum = lake("vacuum", root, "--format", "json")
+    summary = parse_summary(vacuum.stdout) if vacuum.returncode == 0 else None
+    check(f"{label}: vacuum with the default retentions exits 0", summary is not None, vacuum.stderr.strip()[:300])
+    remaining = commit_versions(root)
+    check(f"{label}: vacuum deleted the commits before the checkpoint of v{latest}", remaining and remaining[0] == latest,
+          f"commits left {remaining[:3]}…, summary {vacuum.stdout.strip()[:300]}")
+    check(f"{label}: vacuum deleted no data file", not (summary or {}).get("deleted_files"), vacuum.stdout.strip()[:300])
+    compare_reads(f"{label} (log cleaned)", root, expected)
+    travel = lake("cat", root, "--format", "csv", "--columns", ",".join(KEY), "--version", "1")
+    rows = [line for line in travel.stdout.splitlines()[1:] if line.strip()]
+    check(f"{label}: time travel to a cleaned-up version fails cleanly (exit 1, error, no rows)",
+          travel.returncode == 1 and travel.stderr.startswith("error:") and not rows,
+          f"exit {travel.returncode}, {len(rows)} rows, stderr {travel.stderr.strip()[:300]}")
+    history = lake("history", root, "--format", "jsonl")
+    listed = [json.loads(line)["version"] for line in history.stdout.splitlines() if line.strip()]
+    check(f"{label}: history lists the versions from the checkpoint on",
+          history.returncode == 0 and listed and min(listed) == latest and max(listed) == remaining[-1],
+          f"exit {history.returncode}: versions {listed[:3]}…{listed[-3:]} {history.stderr.strip()[:200]}")
 
 
 def measure_compaction(work, template):
