@@ -7,7 +7,8 @@ small Parquet inputs with `lake ingest … --partition-by part`. A template tabl
 is built once and copied for each trial. deltalake (delta-rs) is the independent oracle reader;
 `lake cat --format csv` must agree with it. Scenarios, each with real `lake` processes:
   1. compaction concurrent with appends: 2-3 writers append while `lake compact --target-size 1M`
-     runs; both commit, every acknowledged append and every pre-existing row is there exactly once,
+     runs, then a default-retention vacuum (deletes nothing); all commit, every acknowledged append
+     and every pre-existing row is there exactly once,
      log versions are contiguous, no file is removed that was not live;
   2. two compactions of the same files at once (sometimes one limited by --where): rows never
      doubled, no file rewritten twice, each process's exit status and JSON summary tell the truth
@@ -279,6 +280,14 @@ def scenario_compact_with_appends(number, rng, work, template, base):
         writer.thread.start()
     time.sleep(delay)
     compact = subprocess.run(compact_command(root), capture_output=True, text=True, timeout=120)
+    # A vacuum with the default retention while the writers go on: the compacted-away files look a
+    # week old (their tombstones are fresh), the writers' new files are being written; nothing goes.
+    for path in data_files(root):
+        try:
+            os.utime(os.path.join(root, path), (time.time() - 8 * 86400,) * 2)
+        except FileNotFoundError:
+            pass
+    vacuum = lake("vacuum", root, "--format", "json")
     time.sleep(rng.uniform(0.0, 0.2))
     for writer in writers:
         writer.stopping.set()
@@ -301,9 +310,18 @@ def scenario_compact_with_appends(number, rng, work, template, base):
     optimize = [v for v, info, _, _ in commits if info.get("operation") == "OPTIMIZE"]
     check(f"{label}: the log holds exactly the compaction's OPTIMIZE commit, at the version it reported",
           summary is not None and optimize == [summary.get("version")], f"OPTIMIZE at {optimize}, summary {summary}")
-    check(f"{label}: versions = template + appends + compaction",
-          commits[-1][0] == base_version + len(acked) + len(optimize), f"latest {commits[-1][0]}, {len(acked)} appends")
-    reported = sorted([o[1]["version"] for o in outcomes.values() if o[0] == "acked"] + optimize)
+    vacuum_summary = parse_summary(vacuum.stdout) if vacuum.returncode == 0 else None
+    check(f"{label}: vacuum (default retention) during the appends exits 0 and deletes nothing",
+          vacuum_summary is not None and not vacuum_summary.get("deleted_files"),
+          f"exit {vacuum.returncode}: {vacuum.stdout.strip()[:300]} {vacuum.stderr.strip()[:300]}")
+    vacuums = [v for v, info, _, _ in commits if info.get("operation") in ("VACUUM START", "VACUUM END")]
+    check(f"{label}: the log holds VACUUM START and END at the versions vacuum reported",
+          vacuum_summary is not None and vacuums == [vacuum_summary.get("start_version"), vacuum_summary.get("end_version")],
+          f"VACUUM at {vacuums}, summary {vacuum.stdout.strip()[:200]}")
+    check(f"{label}: versions = template + appends + compaction + vacuum",
+          commits[-1][0] == base_version + len(acked) + len(optimize) + len(vacuums),
+          f"latest {commits[-1][0]}, {len(acked)} appends")
+    reported = sorted([o[1]["version"] for o in outcomes.values() if o[0] == "acked"] + optimize + vacuums)
     check(f"{label}: every commit reported a distinct version", reported == list(range(base_version + 1, commits[-1][0] + 1)),
           f"{reported}")
     overlapped = summary is not None and any(summary.get("read_version", 0) < o[1]["version"] < summary.get("version", 0)
