@@ -273,6 +273,8 @@ def scenario_compact_with_appends(number, rng, work, template, base):
     inputs = os.path.join(work, f"s1-{number}-inputs")
     os.makedirs(inputs)
     base_version = commit_versions(root)[-1]
+    for path in data_files(root):
+        os.utime(os.path.join(root, path), (time.time() - 8 * 86400,) * 2)
     count = rng.randint(2, 3)
     delay = rng.uniform(0.0, 0.3)
     writers = [Writer(w, root, inputs, rng.randrange(2**32)) for w in range(count)]
@@ -280,13 +282,10 @@ def scenario_compact_with_appends(number, rng, work, template, base):
         writer.thread.start()
     time.sleep(delay)
     compact = subprocess.run(compact_command(root), capture_output=True, text=True, timeout=120)
-    # A vacuum with the default retention while the writers go on: the compacted-away files look a
-    # week old (their tombstones are fresh), the writers' new files are being written; nothing goes.
-    for path in data_files(root):
-        try:
-            os.utime(os.path.join(root, path), (time.time() - 8 * 86400,) * 2)
-        except FileNotFoundError:
-            pass
+    # A vacuum with the default retention while the writers go on: the compacted-away template
+    # files look a week old (aged above, before the writers started; their tombstones are fresh),
+    # the writers' files are new; nothing goes. (Aging a file a writer has written but not yet
+    # committed would make it a week-old orphan, which vacuum rightly deletes: not done here.)
     vacuum = lake("vacuum", root, "--format", "json")
     time.sleep(rng.uniform(0.0, 0.2))
     for writer in writers:
@@ -546,10 +545,16 @@ def scenario_restore(number, rng, work, template, base):
         return
     lake_target, error = lake_rows(root, target)
     check(f"{label}: lake cat --version {target} equals deltalake's", lake_target == wanted, error or "rows differ")
-    restore = lake("restore", root, "--version", str(target), "--format", "json")
+    by = ["--version", str(target)]
+    if rng.random() < 0.5:  # by the commit time history shows for the target version
+        history = lake("history", root, "--format", "jsonl")
+        times = {row["version"]: row["timestamp"] for row in map(json.loads, filter(str.strip, history.stdout.splitlines()))}
+        if check(f"{label}: history gives v{target}'s commit time", target in times, history.stderr.strip()[:300]):
+            by = ["--timestamp", times[target]]
+    restore = lake("restore", root, *by, "--format", "json")
     summary = parse_summary(restore.stdout) if restore.returncode == 0 else None
-    check(f"{label}: restore to v{target} exits 0 and reports v{latest + 1}",
-          summary is not None and summary.get("version") == latest + 1,
+    check(f"{label}: restore {' '.join(by)} exits 0 and reports v{target} restored as v{latest + 1}",
+          summary is not None and summary.get("version") == latest + 1 and summary.get("restored_version") == target,
           f"exit {restore.returncode}: {restore.stdout.strip()[:200]} {restore.stderr.strip()[:300]}")
     check_log(label, root)
     compare_reads(f"{label} (restored to v{target})", root, wanted)
@@ -562,10 +567,11 @@ def scenario_restore(number, rng, work, template, base):
           top is not None and top.get("operation") == "RESTORE" and top.get("version") == latest + 1
           and str((top.get("operationParameters") or {}).get("version")) == str(target),
           f"exit {history.returncode}: {history.stdout.strip()[:300]}")
-    print(f"{label}: versions 0..{latest}, restored v{target} ({sum(wanted.values())} rows) as v{latest + 1}", flush=True)
+    print(f"{label}: versions 0..{latest}, restored v{target} ({sum(wanted.values())} rows, {' '.join(by)}) "
+          f"as v{latest + 1}", flush=True)
 
 
-def scenario_restore_vs_compaction(number, rng, work, template, base):
+def scenario_restore_vs_compaction(number, rng, work, template, base, duration):
     """A restore and a compaction started together: whichever wins, the table ends with exactly the
     rows of the restored version, and each exit status tells what its process committed."""
     label = f"5.{number} restore racing compaction"
@@ -573,7 +579,7 @@ def scenario_restore_vs_compaction(number, rng, work, template, base):
     latest = commit_versions(root)[-1]
     target = rng.randrange(1, latest)
     wanted, _ = delta_rows(root, target)
-    delay = rng.uniform(0.0, 0.3)
+    delay = rng.uniform(0.0, duration * 1.3)  # either may win
     compaction = subprocess.Popen(compact_command(root), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(delay)
     restore = lake("restore", root, "--version", str(target), "--format", "json")
@@ -708,7 +714,7 @@ def main():
                                                   for n in range(1, counts[3] + 1)]),
             ("4 vacuum", lambda rng: scenario_vacuum(work, template, base)),
             ("5 restore", lambda rng: [scenario_restore(n, rng, work, template, base) for n in range(1, counts[5] + 1)]
-             + [scenario_restore_vs_compaction(n, rng, work, template, base) for n in range(1, counts[5] + 1)]
+             + [scenario_restore_vs_compaction(n, rng, work, template, base, duration) for n in range(1, counts[5] + 1)]
              + [scenario_restore_vacuumed(work, template, base)]),
             ("6 checkpoint", lambda rng: scenario_checkpoint(work, template, base)),
         ]
