@@ -13,8 +13,9 @@ is built once and copied for each trial. deltalake (delta-rs) is the independent
   2. two compactions of the same files at once (sometimes one limited by --where): rows never
      doubled, no file rewritten twice, each process's exit status and JSON summary tell the truth
      (exit 0 ⇔ it committed the version it reports or said there was nothing to do; otherwise a
-     conflict message and no commit of its own); delta-rs's optimize.compact() in the same race is
-     shown as a note, not a failure (delta-rs 1.6.6 doubles rows there);
+     conflict message and no commit of its own), a loser's new files are deleted; delta-rs's
+     optimize.compact() in the same race is shown as a note, not a failure (delta-rs 1.6.6 doubles
+     rows there, and the note shows this harness's log check flags it: the negative control);
   3. kill -9 during compaction at a random time: deltalake and lake read the same rows at a committed
      version, a following `lake compact` succeeds and `lake vacuum --retain 0h --force` removes the
      killed compaction's orphans while reads stay identical;
@@ -93,6 +94,15 @@ def batch_file(directory, writer, seq, rows, part, rng=None):
         "payload": pa.array(payload, pa.string()),
     }), path)
     return path
+
+
+spawned = []  # Popen'ed processes, killed at exit if a timeout left them running
+
+
+def spawn(command):
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    spawned.append(process)
+    return process
 
 
 def lake(*args, **kwargs):
@@ -192,6 +202,12 @@ def check_log(label, root):
     commits = read_log(root)
     versions = [c[0] for c in commits]
     check(f"{label}: log versions contiguous 0..n", versions == list(range(len(versions))), f"{versions}")
+    live, problems = replay(commits)
+    check(f"{label}: every remove names a live file and no file is added twice", not problems, "; ".join(problems[:4]))
+    return live, commits
+
+
+def replay(commits):
     live, ever, problems = set(), set(), []
     for version, info, adds, removes in commits:
         for path in removes:
@@ -205,8 +221,7 @@ def check_log(label, root):
                 problems.append(f"v{version} {info.get('operation')} adds {path} again")
             ever.add(path)
             live.add(path)
-    check(f"{label}: every remove names a live file and no file is added twice", not problems, "; ".join(problems[:4]))
-    return live, commits
+    return live, problems
 
 
 def data_files(root):
@@ -340,8 +355,7 @@ def scenario_two_compactions(number, rng, work, template, base):
     wheres = [None, None]
     if rng.random() < 0.4:
         wheres[rng.randrange(2)] = f"part = {rng.randrange(PARTS)}"
-    processes = [subprocess.Popen(compact_command(root, where), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                 for where in wheres]
+    processes = [spawn(compact_command(root, where)) for where in wheres]
     results = [(p, *p.communicate(timeout=120)) for p in processes]
     live, commits = check_log(label, root)
     compare_reads(label, root, base)
@@ -397,15 +411,16 @@ def delta_rs_note(work, template, base):
     """delta-rs's optimize.compact() in the same race (a note, never a failure)."""
     root = copy_template(template, work, "s2-delta-rs")
     start = time.time() + 1.5
-    processes = [subprocess.Popen([sys.executable, "-c", DELTA_RS_RACE, root, str(start)], stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    processes = [spawn([sys.executable, "-c", DELTA_RS_RACE, root, str(start)]) for _ in range(2)]
     outcomes = [p.communicate(timeout=60)[0].strip() for p in processes]
     try:
         rows, version = delta_rows(root)
         read = f"{sum(rows.values())} rows of {sum(base.values())} at version {version}"
     except Exception as error:  # noqa: BLE001
         read = f"unreadable: {error!r}"[:200]
-    note(f"delta-rs {deltalake.__version__} two concurrent optimize.compact(): {outcomes} -> {read}")
+    _, problems = replay(read_log(root))
+    note(f"delta-rs {deltalake.__version__} two concurrent optimize.compact(): {outcomes} -> {read}; "
+         f"this harness's log check would flag {len(problems)} remove(s) of files no longer live")
 
 
 # ---- scenario 3 -------------------------------------------------------------------------------
@@ -416,7 +431,7 @@ def scenario_kill_compaction(number, rng, work, template, base, duration):
     base_version = commit_versions(root)[-1]
     # Half the kills land late, when the new files are written and the commit is near.
     delay = duration * (rng.uniform(0.0, 1.0) if rng.random() < 0.5 else rng.uniform(0.7, 1.0))
-    process = subprocess.Popen(compact_command(root), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = spawn(compact_command(root))
     time.sleep(delay)
     process.send_signal(signal.SIGKILL)
     stdout, _ = process.communicate(timeout=60)
@@ -580,7 +595,7 @@ def scenario_restore_vs_compaction(number, rng, work, template, base, duration):
     target = rng.randrange(1, latest)
     wanted, _ = delta_rows(root, target)
     delay = rng.uniform(0.0, duration * 1.3)  # either may win
-    compaction = subprocess.Popen(compact_command(root), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    compaction = spawn(compact_command(root))
     time.sleep(delay)
     restore = lake("restore", root, "--version", str(target), "--format", "json")
     compact_out, compact_err = compaction.communicate(timeout=120)
@@ -723,9 +738,17 @@ def main():
             if only and title.split()[0] not in only:
                 continue
             phase_started = time.monotonic()
-            run(random.Random(f"{seed} {title}"))  # one stream per scenario: a subset replays the same
+            try:
+                run(random.Random(f"{seed} {title}"))  # one stream per scenario: a subset replays the same
+            except subprocess.TimeoutExpired as error:  # a hang is a failure of lake, not of the harness
+                check(f"scenario {title}: no lake process hangs", False, f"{' '.join(map(str, error.cmd))[:300]} "
+                      f"ran over {error.timeout} s")
             print(f"{NAME}: scenario {title} done in {time.monotonic() - phase_started:.1f} s", flush=True)
     finally:
+        for process in spawned:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
         shutil.rmtree(work, ignore_errors=True)
     print(f"{NAME}: {passed} passed, {failed} failed ({time.monotonic() - started:.1f} s)")
     return 1 if failed or passed == 0 else 0
