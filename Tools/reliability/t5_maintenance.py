@@ -16,6 +16,7 @@ is built once and copied for each trial. deltalake (delta-rs) is the independent
      conflict message and no commit of its own), a loser's new files are deleted; delta-rs's
      optimize.compact() in the same race is shown as a note, not a failure (delta-rs 1.6.6 doubles
      rows there, and the note shows this harness's log check flags it: the negative control);
+     likewise an overwrite ingest racing a compaction: its rows alone if it committed, else the old;
   3. kill -9 during compaction at a random time: deltalake and lake read the same rows at a committed
      version, a following `lake compact` succeeds and `lake vacuum --retain 0h --force` removes the
      killed compaction's orphans while reads stay identical;
@@ -394,6 +395,49 @@ def scenario_two_compactions(number, rng, work, template, base):
     print(f"{label}: {[w or 'all' for w in wheres]} -> {outcome}", flush=True)
 
 
+def scenario_overwrite_vs_compaction(number, rng, work, template, base, duration):
+    """An overwrite ingest started while a compaction runs (delta-rs#1254's class: duplicate data on
+    concurrent overwrite and compaction): whichever wins, the loser conflicts or re-plans, the
+    table ends with the overwrite's rows if it committed and the template's otherwise."""
+    label = f"2.{number} overwrite racing compaction"
+    root = copy_template(template, work, f"s2-overwrite-{number}")
+    inputs = os.path.join(work, f"s2-overwrite-{number}-inputs")
+    os.makedirs(inputs)
+    latest = commit_versions(root)[-1]
+    rows = rng.randint(1, 50)
+    path = batch_file(inputs, 5, 0, rows, rng.randrange(PARTS), rng)
+    delay = rng.uniform(0.0, duration * 1.2)
+    compaction = spawn(compact_command(root))
+    time.sleep(delay)
+    overwrite = subprocess.run(ingest_command(root, path)[:-2] + ["--mode", "overwrite", "--format", "json"],
+                               capture_output=True, text=True, timeout=120)
+    compact_out, compact_err = compaction.communicate(timeout=120)
+    live, commits = check_log(label, root)
+    by_operation = collections.defaultdict(set)
+    for version, info, _, _ in commits[latest + 1:]:
+        by_operation[info.get("operation")].add(version)
+    outcome = []
+    for what, code, stdout, stderr, operation in [("overwrite", overwrite.returncode, overwrite.stdout, overwrite.stderr, "WRITE"),
+                                                  ("compaction", compaction.returncode, compact_out, compact_err, "OPTIMIZE")]:
+        summary = parse_summary(stdout) if code == 0 else None
+        if code == 0:
+            reported = {summary.get("version")} if summary and summary.get("committed") else set()
+            check(f"{label}: {what} exit 0 reports exactly the {operation} commit(s) in the log",
+                  summary is not None and by_operation[operation] == reported,
+                  f"{operation} at {sorted(by_operation[operation])}, summary {stdout.strip()[:200]}")
+            outcome.append(f"{what} v{summary.get('version')}" if reported else f"{what}: nothing to do")
+        else:
+            check(f"{label}: {what} exit {code} is 1 with a conflict message and no {operation} commit",
+                  code == 1 and "conflict" in stderr.lower() and not by_operation[operation],
+                  f"exit {code}: {stderr.strip()[:300]}; {operation} at {sorted(by_operation[operation])}")
+            outcome.append(f"{what} exit {code}")
+    orphans = data_files(root) - {p for _, _, adds, _ in commits for p in adds}
+    check(f"{label}: no data file left that no commit added", not orphans, f"{sorted(orphans)[:3]}")
+    expected = collections.Counter((5, 0, r) for r in range(rows)) if by_operation["WRITE"] else base
+    compare_reads(label, root, expected)
+    print(f"{label}: overwrite of {rows} rows started {delay * 1000:.0f} ms after the compaction -> {outcome}", flush=True)
+
+
 DELTA_RS_RACE = r"""
 import sys, time, deltalake
 start = float(sys.argv[2])
@@ -723,6 +767,8 @@ def main():
                                                        for n in range(1, counts[1] + 1)]),
             ("2 two compactions", lambda rng: [scenario_two_compactions(n, rng, work, template, base)
                                                for n in range(1, counts[2] + 1)]),
+            ("2 overwrite racing compaction", lambda rng: [scenario_overwrite_vs_compaction(n, rng, work, template, base, duration)
+                                                           for n in range(1, counts[5] + 1)]),
             ("2 delta-rs note", lambda rng: delta_rs_note(work, template, base)
              if os.environ.get("LAKE_T5_DELTA_RS_NOTE", "1") == "1" else None),
             ("3 kill -9 compaction", lambda rng: [scenario_kill_compaction(n, rng, work, template, base, duration)
