@@ -752,7 +752,7 @@ def measure_compaction(work, template):
 def main():
     seed = int(os.environ.get("LAKE_T5_SEED") or random.SystemRandom().randrange(2**32))
     scale = int(os.environ.get("LAKE_RELIABILITY_TRIALS") or 0)
-    counts = {1: scale or 3, 2: scale * 2 or 10, 3: scale or 8, 5: scale or 3}
+    counts = {1: scale or 3, 2: scale * 2 or 8, 3: scale or 6, 5: scale or 3}
     print(f"{NAME}: seed {seed} (replay with LAKE_T5_SEED={seed}), trials {counts}", flush=True)
     rng = random.Random(seed)
     started = time.monotonic()
