@@ -339,7 +339,7 @@ def scenario_compact_with_appends(number, rng, work, template, base):
     reported = sorted([o[1]["version"] for o in outcomes.values() if o[0] == "acked"] + optimize + vacuums)
     check(f"{label}: every commit reported a distinct version", reported == list(range(base_version + 1, commits[-1][0] + 1)),
           f"{reported}")
-    overlapped = summary is not None and any(summary.get("read_version", 0) < o[1]["version"] < summary.get("version", 0)
+    overlapped = summary is not None and any((summary.get("read_version") or 0) < o[1]["version"] < (summary.get("version") or 0)
                                              for o in outcomes.values() if o[0] == "acked")
     print(f"{label}: {count} writers, compaction after {delay * 1000:.0f} ms: {len(acked)} appends acknowledged, "
           f"compaction v{summary and summary.get('version')} read v{summary and summary.get('read_version')} "
