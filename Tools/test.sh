@@ -35,7 +35,7 @@ interop_dir=$(mktemp -d)
 trap 'rm -rf "$interop_dir"' EXIT
 LAKE_INTEROP_DIR="$interop_dir" swift test --filter CheckpointInteropTable
 LAKE_BIN="$(swift build --show-bin-path)/lake" .venv/bin/python Tools/interop/delta_checkpoint.py "$interop_dir"
-echo "== Delta interop and reliability (T1 concurrent writers, T2 kill -9)"
+echo "== Delta interop and reliability (T1 concurrent writers, T2 kill -9, T5 maintenance)"
 lake_bin="$(swift build --show-bin-path)/lake"
 status=0
 LAKE_BIN="$lake_bin" .venv/bin/python Tools/interop/delta_roundtrip.py || status=1
