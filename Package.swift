@@ -51,12 +51,15 @@ let package = Package(
         ),
         // SQL text to statements: lexer, parser, AST (binder and logical plan come with the query engine).
         .target(name: "LakeSQL", dependencies: ["LakeColumnar"], swiftSettings: swiftSettings),
+        // Vectorized execution: kernels, expressions, operators, the parallel pipeline. Knows neither SQL
+        // nor Delta: it reads batches from a source protocol (DESIGN.md §4).
+        .target(name: "LakeExecution", dependencies: ["LakeColumnar"], swiftSettings: swiftSettings),
         // Getting data in: readers of text formats, schema inference, coercion, the sample-data generator.
         .target(name: "LakeIngest", dependencies: ["LakeColumnar"], swiftSettings: swiftSettings),
         // The façade the CLI calls: file inspection, row output formats, the demo.
         .target(
             name: "LakeEngine",
-            dependencies: ["LakeColumnar", "LakeIO", "LakeParquet", "LakeDelta", "LakeIngest"],
+            dependencies: ["LakeColumnar", "LakeIO", "LakeParquet", "LakeDelta", "LakeIngest", "LakeSQL", "LakeExecution"],
             swiftSettings: swiftSettings
         ),
         // The command line. Thin: parse arguments, call LakeEngine, print, map errors to exit codes.
@@ -102,13 +105,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "LakeExecutionTests",
+            dependencies: ["LakeExecution", "LakeColumnar"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "LakeIngestTests",
             dependencies: ["LakeIngest", "LakeColumnar"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "LakeEngineTests",
-            dependencies: ["LakeEngine", "LakeDelta", "LakeParquet", "LakeColumnar", "LakeTestSupport"],
+            dependencies: ["LakeEngine", "LakeDelta", "LakeParquet", "LakeColumnar", "LakeIO", "LakeTestSupport"],
             swiftSettings: swiftSettings
         ),
 

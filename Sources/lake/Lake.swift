@@ -11,7 +11,7 @@ struct Lake: AsyncParsableCommand {
         commandName: "lake",
         abstract: "Turn files and streams into Delta Lake tables, query them with SQL, keep them healthy.",
         version: LakeVersion.string,
-        subcommands: [DemoCommand.self, Ingest.self, Inspect.self, Cat.self, History.self, Describe.self]
+        subcommands: [DemoCommand.self, Ingest.self, Inspect.self, Cat.self, Query.self, History.self, Describe.self]
     )
 
     /// Runs the command line, accepting the global options (`--threads`, `--lake`) before the
