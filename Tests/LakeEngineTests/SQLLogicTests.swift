@@ -16,7 +16,11 @@ import Testing
 /// (the runner fails if one passes, so the list stays honest).
 @Suite("SQL logic tests")
 struct SQLLogicTests {
-    static let directory = TestPaths.fixtures + "/sql"
+    /// `Fixtures/sql`, or `LAKE_SQL_FIXTURES` to run another checkout's files.
+    static let directory: String = {
+        if let value = getenv("LAKE_SQL_FIXTURES"), value.pointee != 0 { return String(cString: value) }
+        return TestPaths.fixtures + "/sql"
+    }()
 
     static let files: [String] = {
         (try? FileSystem.contentsOfDirectory(directory))?.map(\.name).filter { $0.hasSuffix(".test") }.sorted() ?? []
