@@ -191,8 +191,14 @@ struct SQLTestRecord {
         case .null: return "NULL"
         case .boolean(let flag): return flag ? "true" : "false"
         case .integer(let number): return String(number)
-        case .float(let number): return number.isNaN ? "NaN" : number.description
-        case .float32(let number): return Double(number).description
+        case .float(let number):
+            if number.isNaN { return "NaN" }
+            if number.isInfinite { return number < 0 ? "-Infinity" : "Infinity" }
+            return number.description
+        case .float32(let number):
+            if number.isNaN { return "NaN" }
+            if number.isInfinite { return number < 0 ? "-Infinity" : "Infinity" }
+            return number.description
         case .decimal(let unscaled, let scale): return ValueFormatting.decimal(unscaled, scale: scale)
         case .date(let days): return ValueFormatting.date(Int64(days))
         case .timestamp(let micros), .timestampNTZ(let micros):

@@ -123,9 +123,11 @@ struct PhysicalPlanner {
             let child = try plan(input, required: needed, pushed: [])
             let physicalGroups = try groups.map { try fold($0, child.mapping) }
             let calls = try aggregates.map { aggregate in
-                AggregateCall(
+                var call = AggregateCall(
                     function: AggregateCall.Function(rawValue: aggregate.function) ?? .count,
                     argument: try aggregate.argument.map { try fold($0, child.mapping) }, type: aggregate.type)
+                call.distinct = aggregate.distinct
+                return call
             }
             return Planned(
                 plan: .aggregate(child.plan, groups: physicalGroups, aggregates: calls, schema), mapping: identity(schema.count))

@@ -104,7 +104,7 @@ public enum ExpressionEvaluator {
             }
             return .boolean(PrimitiveColumn(values: flags))
         case .like, .notLike, .ilike, .notIlike:
-            return StringKernels.like(function, values[0], arguments[1])
+            return StringKernels.like(function, values[0], arguments[1], escape: arguments.count > 2 ? arguments[2] : nil)
         case .concat, .lower, .upper, .length, .substr:
             return StringKernels.apply(function, values)
         case .abs, .round:
@@ -181,8 +181,11 @@ public enum ExpressionEvaluator {
         case (.int64(let l), .int64(let r)), (.timestamp(let l), .timestamp(let r)),
             (.timestampNTZ(let l), .timestampNTZ(let r)), (.time(let l), .time(let r)):
             return .boolean(comparePrimitive(function, l, r))
-        case (.float64(let l), .float64(let r)): return .boolean(comparePrimitive(function, l, r))
-        case (.float32(let l), .float32(let r)): return .boolean(comparePrimitive(function, l, r))
+        case (.float64(let l), .float64(let r)):
+            return .boolean(comparePrimitive(function, Kernels.map1(l, TotalDouble.init), Kernels.map1(r, TotalDouble.init)))
+        case (.float32(let l), .float32(let r)):
+            return .boolean(
+                comparePrimitive(function, Kernels.map1(l) { TotalDouble(Double($0)) }, Kernels.map1(r) { TotalDouble(Double($0)) }))
         case (.int16(let l), .int16(let r)): return .boolean(comparePrimitive(function, l, r))
         case (.int8(let l), .int8(let r)): return .boolean(comparePrimitive(function, l, r))
         case (.decimal64(let l, _, _), .decimal64(let r, _, _)): return .boolean(comparePrimitive(function, l, r))
@@ -333,5 +336,23 @@ enum Gather {
         default:
             return .allNull(type, count: count)
         }
+    }
+}
+
+/// A double in SQL's total order: NaN equals NaN and is greater than every other value; -0.0
+/// equals 0.0 (DuckDB, Postgres).
+struct TotalDouble: Comparable {
+    let value: Double
+
+    @inline(__always) init(_ value: Double) { self.value = value }
+
+    @inline(__always) static func == (a: TotalDouble, b: TotalDouble) -> Bool {
+        a.value == b.value || (a.value.isNaN && b.value.isNaN)
+    }
+
+    @inline(__always) static func < (a: TotalDouble, b: TotalDouble) -> Bool {
+        if a.value.isNaN { return false }
+        if b.value.isNaN { return true }
+        return a.value < b.value
     }
 }

@@ -57,7 +57,12 @@ enum StringKernels {
 
     // MARK: LIKE
 
-    static func like(_ function: ScalarFunction, _ column: Column, _ patternExpression: PhysicalExpression) -> Column {
+    static func like(
+        _ function: ScalarFunction, _ column: Column, _ patternExpression: PhysicalExpression,
+        escape escapeExpression: PhysicalExpression? = nil
+    ) -> Column {
+        var escape: Int = -1
+        if case .literal(.string(let text), _)? = escapeExpression, let byte = text.utf8.first { escape = Int(byte) }
         guard case .string(let strings) = column else { return .allNull(.boolean, count: column.count) }
         guard case .literal(let patternValue, _) = patternExpression, case .string(let patternText) = patternValue else {
             return .allNull(.boolean, count: column.count)
@@ -77,9 +82,9 @@ enum StringKernels {
                         if caseInsensitive {
                             scratch.removeAll(keepingCapacity: true)
                             appendLowercased(UnsafeBufferPointer(rebasing: bytes[start..<end]), into: &scratch)
-                            matched = scratch.withUnsafeBufferPointer { likeMatch($0, p) }
+                            matched = scratch.withUnsafeBufferPointer { likeMatch($0, p, escape: escape) }
                         } else {
-                            matched = likeMatch(UnsafeBufferPointer(rebasing: bytes[start..<end]), p)
+                            matched = likeMatch(UnsafeBufferPointer(rebasing: bytes[start..<end]), p, escape: escape)
                         }
                         if negated { matched.toggle() }
                         target[row] = matched
@@ -92,7 +97,9 @@ enum StringKernels {
     }
 
     /// SQL LIKE: `%` any sequence, `_` one character (UTF-8 code point). Backtracks only to the last `%`.
-    static func likeMatch(_ text: UnsafeBufferPointer<UInt8>, _ pattern: UnsafeBufferPointer<UInt8>) -> Bool {
+    static func likeMatch(
+        _ text: UnsafeBufferPointer<UInt8>, _ pattern: UnsafeBufferPointer<UInt8>, escape: Int = -1
+    ) -> Bool {
         var t = 0
         var p = 0
         var starP = -1
@@ -100,6 +107,20 @@ enum StringKernels {
         let percent = UInt8(ascii: "%")
         let underscore = UInt8(ascii: "_")
         while t < text.count {
+            if p + 1 < pattern.count && Int(pattern[p]) == escape {
+                if pattern[p + 1] == text[t] {
+                    t += 1
+                    p += 2
+                    continue
+                }
+                if starP >= 0 {
+                    p = starP + 1
+                    starT = nextCodePoint(text, starT)
+                    t = starT
+                    continue
+                }
+                return false
+            }
             if p < pattern.count && pattern[p] == underscore {
                 t = nextCodePoint(text, t)
                 p += 1

@@ -7,6 +7,8 @@ public struct AggregateCall: Sendable, CustomStringConvertible {
     }
 
     public var function: Function
+    /// Whether only distinct argument values count (`sum(DISTINCT x)`).
+    public var distinct = false
     /// The argument (absent for `count(*)`), already cast to the type the function sums in.
     public var argument: PhysicalExpression?
     /// The result type.
@@ -43,7 +45,10 @@ public final class HashAggregator {
         self.groups = groups
         self.aggregates = aggregates
         self.schema = schema
-        self.accumulators = aggregates.map { Self.makeAccumulator($0) }
+        self.accumulators = aggregates.map { call in
+            let accumulator = Self.makeAccumulator(call)
+            return call.distinct && call.function != .countDistinct ? DistinctFilter(accumulator) : accumulator
+        }
     }
 
     static func makeAccumulator(_ call: AggregateCall) -> any Accumulator {
@@ -60,6 +65,7 @@ public final class HashAggregator {
             if case .decimal(_, let scale) = call.argument?.type {
                 return AvgDecimalAccumulator(scale: scale)
             }
+            if call.argument?.type == .int64 { return AvgDecimalAccumulator(scale: 0) }
             return AvgDoubleAccumulator()
         case .min: return MinMaxAccumulator(isMin: true, type: call.type)
         case .max: return MinMaxAccumulator(isMin: false, type: call.type)
@@ -271,8 +277,12 @@ final class AvgDecimalAccumulator: Accumulator {
         sum = SumDecimalAccumulator(precision: 38, scale: scale)
     }
     func update(_ groups: UnsafeBufferPointer<Int32>, _ column: Column?, groupCount: Int) throws(ExecutionError) {
-        try sum.update(groups, column, groupCount: groupCount)
-        count.update(groups, column, groupCount: groupCount)
+        var input = column
+        if case .int64(let integers)? = column {
+            input = .decimal128(Kernels.map1(integers) { Int128($0) }, precision: 38, scale: 0)
+        }
+        try sum.update(groups, input, groupCount: groupCount)
+        count.update(groups, input, groupCount: groupCount)
     }
     func finish(groupCount: Int) -> Column {
         _ = sum.finish(groupCount: groupCount)
@@ -356,6 +366,41 @@ final class MinMaxAccumulator: Accumulator {
         let rows = source.map { $0.chunk < 0 ? nullRow : starts[Int($0.chunk)] + $0.row }
         return rows.withUnsafeBufferPointer { withNull.take($0) }
     }
+}
+
+/// Passes only the first occurrence of each (group, value) to another accumulator.
+final class DistinctFilter: Accumulator {
+    let inner: any Accumulator
+    var seen = KeyTable()
+
+    init(_ inner: any Accumulator) { self.inner = inner }
+
+    func update(_ groups: UnsafeBufferPointer<Int32>, _ column: Column?, groupCount: Int) throws(ExecutionError) {
+        guard let column else { return try inner.update(groups, nil, groupCount: groupCount) }
+        let keys = RowKeys.encode([column], rowCount: column.count)
+        var scratch: [UInt8] = []
+        var rows: [Int32] = []
+        var keptGroups: [Int32] = []
+        for row in 0..<groups.count where !keys.hasNull[row] {
+            scratch.removeAll(keepingCapacity: true)
+            var group = groups[row]
+            withUnsafeBytes(of: &group) { scratch.append(contentsOf: $0) }
+            scratch.append(contentsOf: keys.bytes[keys.offsets[row]..<keys.offsets[row + 1]])
+            let isNew = scratch.withUnsafeBufferPointer { key in
+                seen.findOrInsert(key, hash: KeyHash.hash(key.baseAddress!, key.count)).isNew
+            }
+            if isNew {
+                rows.append(Int32(row))
+                keptGroups.append(group)
+            }
+        }
+        let kept = rows.withUnsafeBufferPointer { column.take($0) }
+        try keptGroups.withUnsafeBufferPointer { (ids) throws(ExecutionError) in
+            try inner.update(ids, kept, groupCount: groupCount)
+        }
+    }
+
+    func finish(groupCount: Int) -> Column { inner.finish(groupCount: groupCount) }
 }
 
 final class CountDistinctAccumulator: Accumulator {

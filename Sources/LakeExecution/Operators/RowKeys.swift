@@ -59,7 +59,7 @@ struct RowKeys {
         switch column {
         case .boolean, .int8: 1
         case .int16: 2
-        case .int32, .date, .float32: 4
+        case .int32, .date: 4
         case .decimal64, .decimal128: 16
         default: 8
         }

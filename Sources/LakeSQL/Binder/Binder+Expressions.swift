@@ -142,7 +142,14 @@ extension Binder {
         case .inSubquery(_, _, _, let position), .exists(_, _, let position), .subquery(_, let position):
             throw SQLError("subqueries in expressions are not supported yet", at: position, help: "Rewrite the subquery as a JOIN.")
         case .like(let operand, let pattern, let escape, let caseInsensitive, let negated, let position):
-            if let escape { throw SQLError("LIKE … ESCAPE is not supported yet", at: escape.position) }
+            var escapeValue: BoundExpression?
+            if let escape {
+                let bound = try bindExpression(escape, context)
+                guard case .literal(.string(let text), _) = bound, text.unicodeScalars.count == 1, text.utf8.count == 1 else {
+                    throw SQLError("the ESCAPE clause must be a single ASCII character constant", at: escape.position)
+                }
+                escapeValue = bound
+            }
             let value = try coerce(try bindExpression(operand, context), to: .string, position)
             let patternValue = try bindExpression(pattern, context)
             guard case .literal(let literal, _) = patternValue else {
@@ -154,7 +161,7 @@ extension Binder {
             }
             let function: BoundFunction =
                 caseInsensitive ? (negated ? .notIlike : .ilike) : (negated ? .notLike : .like)
-            return .call(function, [value, .literal(literal, .string)], .boolean)
+            return .call(function, [value, .literal(literal, .string)] + (escapeValue.map { [$0] } ?? []), .boolean)
         case .caseWhen(let operand, let branches, let otherwise, let position):
             var conditions: [BoundExpression] = []
             var results: [BoundExpression] = []
@@ -487,6 +494,8 @@ extension Binder {
             case "hour": micros += amount * 3_600_000_000
             case "minute": micros += amount * 60_000_000
             case "second": micros += amount * 1_000_000
+            case "millisecond": micros += amount * 1000
+            case "microsecond": micros += amount
             default: throw SQLError("unknown INTERVAL unit '\(words[index + 1])'", at: position)
             }
             index += 2

@@ -14,17 +14,24 @@ extension Binder {
                 throw SQLError("\(name)() takes \(expected) argument\(range.upperBound == 1 ? "" : "s"), got \(arguments.count)", at: call.position)
             }
         }
+        func text(_ value: BoundExpression) throws -> BoundExpression {
+            if isNull(value) { return .literal(.null, .string) }
+            guard value.type == .string else {
+                throw SQLError("\(name)() expects a string, got \(value.type)", at: call.position, help: "Add CAST(… AS VARCHAR).")
+            }
+            return value
+        }
         switch name {
         case "lower", "upper", "lcase", "ucase":
             try expectCount(1...1)
             let function: BoundFunction = name == "lower" || name == "lcase" ? .lower : .upper
-            return .call(function, [try coerce(arguments[0], to: .string, call.position)], .string)
+            return .call(function, [try text(arguments[0])], .string)
         case "length", "char_length", "character_length", "len", "strlen":
             try expectCount(1...1)
-            return .call(.length, [try coerce(arguments[0], to: .string, call.position)], .int64)
+            return .call(.length, [try text(arguments[0])], .int64)
         case "substr", "substring":
             try expectCount(2...3)
-            var values = [try coerce(arguments[0], to: .string, call.position)]
+            var values = [try text(arguments[0])]
             for argument in arguments.dropFirst() {
                 guard integerRank(argument.type) != nil || isNull(argument) else {
                     throw SQLError("\(name)() expects integer positions, got \(argument.type)", at: call.position)
@@ -159,6 +166,8 @@ extension Binder {
                 if isNull(argument) { argument = .literal(.null, .float64) }
                 switch argument.type {
                 case .decimal: aggregate = BoundAggregate(function: "avg", argument: argument, type: .float64)
+                case .int8, .int16, .int32, .int64:
+                    aggregate = BoundAggregate(function: "avg", argument: try coerce(argument, to: .int64, call.position), type: .float64)
                 case _ where isNumeric(argument.type):
                     aggregate = BoundAggregate(function: "avg", argument: try coerce(argument, to: .float64, call.position), type: .float64)
                 default: throw SQLError("avg() expects a number, got \(argument.type)", at: call.position)
@@ -166,13 +175,7 @@ extension Binder {
             default:
                 aggregate = BoundAggregate(function: name, argument: argument, type: argument.type)
             }
-            if call.isDistinct && name != "count" {
-                if name == "min" || name == "max" {
-                    // DISTINCT does not change min or max.
-                } else {
-                    throw SQLError("\(name)(DISTINCT …) is not supported yet", at: call.position)
-                }
-            }
+            if call.isDistinct && (name == "sum" || name == "avg" || name == "mean") { aggregate.distinct = true }
         }
         let index: Int
         if let existing = state.aggregates.firstIndex(of: aggregate) {

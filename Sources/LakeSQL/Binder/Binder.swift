@@ -184,7 +184,7 @@ public struct Binder {
             sortKeys.append(
                 BoundSortKey(
                     expression: .column(index!, type), descending: !item.ascending,
-                    nullsFirst: item.nullsFirst ?? !item.ascending))
+                    nullsFirst: item.nullsFirst ?? false))
         }
 
         plan = .project(plan, projections, Schema(fields))

@@ -66,6 +66,8 @@ public struct BoundAggregate: Sendable, Equatable {
     public var function: String
     public var argument: BoundExpression?
     public var type: DataType
+    /// `sum(DISTINCT x)`, `avg(DISTINCT x)` (count(DISTINCT) is its own function).
+    public var distinct = false
 }
 
 /// One ORDER BY key over the input of a sort.
