@@ -44,7 +44,7 @@ public struct QueryEngine: Sendable {
         } catch let error as SQLError {
             throw error.withExcerpt(from: source)
         }
-        let physical = try PhysicalPlanner().plan(bound.plan)
+        let physical = try PhysicalPlanner().plan(Optimizer.optimize(bound.plan))
         if bound.explain {
             var lines: [String] = []
             var metrics: ExecutionMetrics?

@@ -360,6 +360,14 @@ extension Binder {
     func coercePair(_ left: BoundExpression, _ right: BoundExpression, _ position: SourcePosition) throws
         -> (BoundExpression, BoundExpression)
     {
+        // A numeric constant that fits the other side's type converts at bind time, so the column
+        // is compared as stored (and statistics can skip files).
+        if case .literal(let value, _) = right, !isLiteral(left), let converted = literal(value, as: left.type) {
+            return (left, .literal(converted, left.type))
+        }
+        if case .literal(let value, _) = left, !isLiteral(right), let converted = literal(value, as: right.type) {
+            return (.literal(converted, right.type), right)
+        }
         let type = try commonType([left, right], position)
         return (try coerce(left, to: type, position), try coerce(right, to: type, position))
     }
@@ -543,5 +551,43 @@ extension Binder {
         default: throw SQLError("unknown date part \"\(field)\"", at: position)
         }
         return .call(function, [input], .int64)
+    }
+}
+
+extension Binder {
+    func isLiteral(_ expression: BoundExpression) -> Bool {
+        if case .literal = expression { return true }
+        return false
+    }
+
+    /// `value` exactly representable as `type` (integers and decimals only), else `nil`.
+    func literal(_ value: ScalarValue, as type: DataType) -> ScalarValue? {
+        func fits(_ unscaled: Int128, _ precision: Int) -> Bool {
+            var limit: Int128 = 1
+            for _ in 0..<precision { limit *= 10 }
+            return unscaled < limit && unscaled > -limit
+        }
+        func scaled(_ unscaled: Int128, by digits: Int) -> Int128? {
+            var result = unscaled
+            for _ in 0..<digits {
+                let (next, overflow) = result.multipliedReportingOverflow(by: 10)
+                if overflow { return nil }
+                result = next
+            }
+            return result
+        }
+        switch (value, type) {
+        case (.integer(let n), .int8): return Int8(exactly: n) == nil ? nil : value
+        case (.integer(let n), .int16): return Int16(exactly: n) == nil ? nil : value
+        case (.integer(let n), .int32): return Int32(exactly: n) == nil ? nil : value
+        case (.integer, .int64): return value
+        case (.integer(let n), .decimal(let p, let s)):
+            guard let unscaled = scaled(Int128(n), by: s), fits(unscaled, p) else { return nil }
+            return .decimal(unscaled, scale: s)
+        case (.decimal(let u, let from), .decimal(let p, let s)) where from <= s:
+            guard let unscaled = scaled(u, by: s - from), fits(unscaled, p) else { return nil }
+            return .decimal(unscaled, scale: s)
+        default: return nil
+        }
     }
 }
