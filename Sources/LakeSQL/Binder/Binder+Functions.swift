@@ -129,11 +129,11 @@ extension Binder {
     }
 
     func bindAggregate(_ name: String, _ call: SQLFunctionCall, _ context: Context) throws -> BoundExpression {
-        guard let state = context.aggregation, !context.aggregated || true else {
-            throw SQLError("aggregate functions are not allowed here", at: call.position)
-        }
         if context.insideAggregate {
             throw SQLError("aggregate function calls cannot be nested", at: call.position)
+        }
+        guard let state = context.aggregation else {
+            throw SQLError("aggregate functions are not allowed here", at: call.position)
         }
         var inner = Context(scope: context.scope)
         inner.insideAggregate = true
