@@ -51,13 +51,16 @@ let package = Package(
         ),
         // SQL text to statements: lexer, parser, AST (binder and logical plan come with the query engine).
         .target(name: "LakeSQL", dependencies: ["LakeColumnar"], swiftSettings: swiftSettings),
+        // Vectorized execution: kernels, expressions, operators, the parallel pipeline. Knows neither SQL
+        // nor Delta: it reads batches from a source protocol (DESIGN.md §4).
+        .target(name: "LakeExecution", dependencies: ["LakeColumnar"], swiftSettings: swiftSettings),
         // Getting data in: readers of text formats, schema inference, coercion, the sample-data generator.
         // Reads gzip and zstd input through the C libraries directly (streaming, unlike LakeCompression's blocks).
         .target(name: "LakeIngest", dependencies: ["LakeColumnar", "CZstd", "CZlib"], swiftSettings: swiftSettings),
         // The façade the CLI calls: file inspection, row output formats, the demo.
         .target(
             name: "LakeEngine",
-            dependencies: ["LakeColumnar", "LakeIO", "LakeParquet", "LakeDelta", "LakeIngest", "LakeSQL"],
+            dependencies: ["LakeColumnar", "LakeIO", "LakeParquet", "LakeDelta", "LakeIngest", "LakeSQL", "LakeExecution"],
             swiftSettings: swiftSettings
         ),
         // The command line. Thin: parse arguments, call LakeEngine, print, map errors to exit codes.
@@ -103,13 +106,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "LakeExecutionTests",
+            dependencies: ["LakeExecution", "LakeColumnar"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "LakeIngestTests",
             dependencies: ["LakeIngest", "LakeColumnar", "LakeTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "LakeEngineTests",
-            dependencies: ["LakeEngine", "LakeDelta", "LakeParquet", "LakeColumnar", "LakeIngest", "LakeTestSupport"],
+            dependencies: [
+                "LakeEngine", "LakeDelta", "LakeParquet", "LakeColumnar", "LakeIngest", "LakeIO", "LakeTestSupport",
+            ],
             swiftSettings: swiftSettings
         ),
 

@@ -12,8 +12,8 @@ struct Lake: AsyncParsableCommand {
         abstract: "Turn files and streams into Delta Lake tables, query them with SQL, keep them healthy.",
         version: LakeVersion.string,
         subcommands: [
-            DemoCommand.self, Generate.self, Ingest.self, Inspect.self, Cat.self, History.self, Describe.self,
-            Compact.self, VacuumCommand.self, RestoreCommand.self, CheckpointCommand.self,
+            DemoCommand.self, Generate.self, Ingest.self, Query.self, Inspect.self, Cat.self, History.self,
+            Describe.self, Compact.self, VacuumCommand.self, RestoreCommand.self, CheckpointCommand.self,
         ]
     )
 

@@ -84,7 +84,7 @@ public struct Lexer {
                 advance()
                 while true {
                     guard let next = peek() else {
-                        throw SQLError("unterminated /* comment", at: start, help: "Close the comment with */.")
+                        throw SQLError("unterminated /* comment: expected */", at: start, help: "Close the comment with */.")
                     }
                     if next == UInt8(ascii: "*"), peek(1) == UInt8(ascii: "/") {
                         advance()
@@ -131,7 +131,7 @@ public struct Lexer {
         while true {
             guard let byte = peek() else {
                 throw SQLError(
-                    "unterminated \(what)", at: start,
+                    "unterminated \(what): expected a closing quote", at: start,
                     help: "Close it with \(quote == UInt8(ascii: "'") ? "'" : "\""); write a quote inside it twice.")
             }
             advance()

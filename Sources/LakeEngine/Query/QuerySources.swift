@@ -1,0 +1,190 @@
+import LakeColumnar
+import LakeDelta
+import LakeIO
+import LakeExecution
+import LakeParquet
+import LakeSQL
+
+/// What a catalog table is, for the engine: a Delta snapshot or a list of Parquet files.
+enum TableHandle: Sendable {
+    case delta(Snapshot)
+    case parquet([String])
+}
+
+/// Resolves table names and paths for the binder (DESIGN.md §2): names are tables in the lake;
+/// quoted paths are Delta tables, Parquet files or globs of them.
+struct EngineCatalog: SQLCatalog {
+    let lakeRoot: String
+
+    func table(_ source: SQLTableSource, timeTravel: TimeTravelSpec?) throws -> CatalogTable? {
+        let version: TableVersion
+        switch timeTravel {
+        case .version(let number): version = .version(number)
+        case .timestamp(let text): version = try TableVersion(version: nil, asOf: text)
+        case nil: version = .latest
+        }
+        switch source {
+        case .name(let name):
+            guard name.parts.count == 1 else { return nil }
+            let location: TableLocation
+            do {
+                location = try TableLocation.named(name.name.text, lakeRoot: lakeRoot)
+            } catch {
+                return nil
+            }
+            guard case .directory = FileKind(location.path) else { return nil }
+            return try delta(location.path, name: name.name.text, version: version)
+        case .path(let path):
+            if path.contains("*") {
+                if timeTravel != nil { throw EngineError.timeTravelOnFile(path: path, option: "AS OF") }
+                return try parquet(Self.glob(path), name: path)
+            }
+            let lowered = path.lowercased()
+            if lowered.hasSuffix(".csv") || lowered.hasSuffix(".json") || lowered.hasSuffix(".jsonl")
+                || lowered.hasSuffix(".ndjson")
+            {
+                throw QueryError.unsupportedSource(path: path)
+            }
+            switch FileKind(path) {
+            case .file:
+                if timeTravel != nil { throw EngineError.timeTravelOnFile(path: path, option: "AS OF") }
+                return try parquet([path], name: path)
+            case .directory:
+                return try delta(path, name: path, version: version)
+            default:
+                return nil
+            }
+        }
+    }
+
+    func tableFunction(_ name: String, arguments: [ScalarValue]) throws -> CatalogTable? {
+        let paths = arguments.compactMap { value -> String? in if case .string(let text) = value { text } else { nil } }
+        switch name {
+        case "read_parquet", "parquet_scan":
+            var files: [String] = []
+            for path in paths { files += path.contains("*") ? try Self.glob(path) : [path] }
+            for file in files where FileKind(file) != .file { throw EngineError.notFound(path: file) }
+            return try parquet(files, name: paths.joined(separator: ", "))
+        case "read_csv", "read_csv_auto", "read_json", "read_json_auto", "read_ndjson":
+            throw QueryError.unsupportedSource(path: paths.first ?? name)
+        default:
+            return nil
+        }
+    }
+
+    private func delta(_ path: String, name: String, version: TableVersion) throws -> CatalogTable {
+        let snapshot = try version.snapshot(of: path)
+        return CatalogTable(
+            name: name, schema: snapshot.schema, partitionColumns: snapshot.partitionColumns, handle: TableHandle.delta(snapshot))
+    }
+
+    private func parquet(_ files: [String], name: String) throws -> CatalogTable {
+        guard let first = files.first else { throw QueryError.noFiles(pattern: name) }
+        let schema = try ParquetFileReader(path: first).schema
+        return CatalogTable(name: name, schema: schema, handle: TableHandle.parquet(files))
+    }
+
+    /// Files matching a `dir/*.parquet` pattern (wildcards in the last component only), sorted.
+    static func glob(_ pattern: String) throws -> [String] {
+        let slash = pattern.lastIndex(of: "/")
+        let directory = slash.map { String(pattern[..<$0]) } ?? "."
+        let filePattern = slash.map { String(pattern[pattern.index(after: $0)...]) } ?? pattern
+        let names = ((try? FileSystem.contentsOfDirectory(directory)) ?? []).filter { !$0.isDirectory }.map(\.name)
+        let matches = names.filter { likeGlob(Array($0.utf8), Array(filePattern.utf8)) }.sorted()
+        if matches.isEmpty { throw QueryError.noFiles(pattern: pattern) }
+        return matches.map { slash == nil ? $0 : directory + "/" + $0 }
+    }
+
+    static func likeGlob(_ text: [UInt8], _ pattern: [UInt8]) -> Bool {
+        var t = 0
+        var p = 0
+        var star = -1
+        var mark = 0
+        while t < text.count {
+            if p < pattern.count && (pattern[p] == UInt8(ascii: "?") || pattern[p] == text[t]) {
+                t += 1
+                p += 1
+            } else if p < pattern.count && pattern[p] == UInt8(ascii: "*") {
+                star = p
+                mark = t
+                p += 1
+            } else if star >= 0 {
+                p = star + 1
+                mark += 1
+                t = mark
+            } else {
+                return false
+            }
+        }
+        while p < pattern.count && pattern[p] == UInt8(ascii: "*") { p += 1 }
+        return p == pattern.count
+    }
+}
+
+/// The active files of a Delta snapshot (after pruning and skipping), one partition per file.
+struct DeltaBatchSource: BatchSource {
+    let scan: TableScan
+    let files: [AddFile]
+    let skipped: Int
+    let tableName: String
+
+    var schema: Schema { scan.schema }
+    var partitionCount: Int { files.count }
+
+    func read(partition: Int) async throws -> [RecordBatch] {
+        try await scan.read(files[partition], threads: 1)
+    }
+
+    var summary: String {
+        "\(tableName) (delta v\(scan.snapshot.version)) columns=[\(schema.fields.map(\.name).joined(separator: ", "))] "
+            + "files: \(files.count) kept, \(skipped) skipped"
+    }
+}
+
+/// Row groups of Parquet files, one partition per row group.
+struct ParquetBatchSource: BatchSource {
+    let readers: [ParquetFileReader]
+    /// (file, row group) pairs that survived statistics skipping.
+    let parts: [(file: Int, group: Int)]
+    let columns: [Int]
+    let schema: Schema
+    let skippedGroups: Int
+    let name: String
+
+    var partitionCount: Int { parts.count }
+
+    func read(partition: Int) async throws -> [RecordBatch] {
+        let part = parts[partition]
+        let reader = readers[part.file]
+        if columns.isEmpty {
+            return [RecordBatch(schema: schema, columns: [], rowCount: reader.rowCount(ofRowGroup: part.group))]
+        }
+        let batch = try reader.readRowGroup(part.group, columns: columns)
+        return [RecordBatch(schema: schema, columns: batch.columns, rowCount: batch.rowCount)]
+    }
+
+    var summary: String {
+        "\(name) (parquet, \(readers.count) file\(readers.count == 1 ? "" : "s")) columns=[\(schema.fields.map(\.name).joined(separator: ", "))] "
+            + "row groups: \(parts.count) kept, \(skippedGroups) skipped"
+    }
+}
+
+/// Errors of `lake query` that are not SQL or storage errors.
+public enum QueryError: LakeError, Equatable {
+    case unsupportedSource(path: String)
+    case noFiles(pattern: String)
+
+    public var description: String {
+        switch self {
+        case .unsupportedSource(let path): "reading \(path) in a query is not supported yet"
+        case .noFiles(let pattern): "no files match \(pattern)"
+        }
+    }
+
+    public var help: String? {
+        switch self {
+        case .unsupportedSource: "Ingest the file into a table first: lake ingest <table> <file>."
+        case .noFiles: "Check the directory and the pattern."
+        }
+    }
+}

@@ -1,0 +1,429 @@
+import LakeColumnar
+
+/// An aggregate function call as the executor runs it.
+public struct AggregateCall: Sendable, CustomStringConvertible {
+    public enum Function: String, Sendable {
+        case countStar = "count_star", count, countDistinct = "count_distinct", sum, avg, min, max
+    }
+
+    public var function: Function
+    /// Whether only distinct argument values count (`sum(DISTINCT x)`).
+    public var distinct = false
+    /// The argument (absent for `count(*)`), already cast to the type the function sums in.
+    public var argument: PhysicalExpression?
+    /// The result type.
+    public var type: DataType
+
+    public init(function: Function, argument: PhysicalExpression?, type: DataType) {
+        self.function = function
+        self.argument = argument
+        self.type = type
+    }
+
+    public var description: String { "\(function.rawValue)(\(argument.map(\.description) ?? "*"))" }
+}
+
+/// Per-group state of one aggregate, updated one batch at a time.
+protocol Accumulator: AnyObject {
+    /// Adds the rows of `column` to the groups in `groups` (one id per row).
+    func update(_ groups: UnsafeBufferPointer<Int32>, _ column: Column?, groupCount: Int) throws(ExecutionError)
+    /// The final values, one per group.
+    func finish(groupCount: Int) -> Column
+}
+
+/// Hash aggregation: rows are keyed by their normalized group-key bytes (``RowKeys``) in a
+/// ``KeyTable`` that hands out dense group ids; accumulators keep typed per-group arrays.
+public final class HashAggregator {
+    let groups: [PhysicalExpression]
+    let aggregates: [AggregateCall]
+    let schema: Schema
+    private var table = KeyTable()
+    private var keyChunks: [[Column]] = []
+    private let accumulators: [any Accumulator]
+
+    public init(groups: [PhysicalExpression], aggregates: [AggregateCall], schema: Schema) {
+        self.groups = groups
+        self.aggregates = aggregates
+        self.schema = schema
+        self.accumulators = aggregates.map { call in
+            let accumulator = Self.makeAccumulator(call)
+            return call.distinct && call.function != .countDistinct ? DistinctFilter(accumulator) : accumulator
+        }
+    }
+
+    static func makeAccumulator(_ call: AggregateCall) -> any Accumulator {
+        switch call.function {
+        case .countStar, .count: return CountAccumulator()
+        case .countDistinct: return CountDistinctAccumulator()
+        case .sum:
+            switch call.type {
+            case .float64: return SumDoubleAccumulator()
+            case .decimal(let precision, let scale): return SumDecimalAccumulator(precision: precision, scale: scale)
+            default: return SumIntegerAccumulator()
+            }
+        case .avg:
+            if case .decimal(_, let scale) = call.argument?.type {
+                return AvgDecimalAccumulator(scale: scale)
+            }
+            if call.argument?.type == .int64 { return AvgDecimalAccumulator(scale: 0) }
+            return AvgDoubleAccumulator()
+        case .min: return MinMaxAccumulator(isMin: true, type: call.type)
+        case .max: return MinMaxAccumulator(isMin: false, type: call.type)
+        }
+    }
+
+    /// Adds one batch.
+    public func consume(_ batch: RecordBatch) throws(ExecutionError) {
+        let rowCount = batch.rowCount
+        guard rowCount > 0 else { return }
+        var ids = [Int32](repeating: 0, count: rowCount)
+        if !groups.isEmpty {
+            let keyColumns = try groups.map { (group) throws(ExecutionError) in try ExpressionEvaluator.evaluate(group, batch) }
+            let keys = RowKeys.encode(keyColumns, rowCount: rowCount)
+            var newRows: [Int32] = []
+            keys.bytes.withUnsafeBufferPointer { bytes in
+                for row in 0..<rowCount {
+                    let start = keys.offsets[row]
+                    let key = UnsafeBufferPointer(rebasing: bytes[start..<keys.offsets[row + 1]])
+                    let (id, isNew) = table.findOrInsert(key, hash: keys.hash(row))
+                    ids[row] = Int32(truncatingIfNeeded: id)
+                    if isNew { newRows.append(Int32(truncatingIfNeeded: row)) }
+                }
+            }
+            if !newRows.isEmpty {
+                keyChunks.append(newRows.withUnsafeBufferPointer { rows in keyColumns.map { $0.take(rows) } })
+            }
+        }
+        let groupCount = groups.isEmpty ? 1 : table.count
+        for (call, accumulator) in zip(aggregates, accumulators) {
+            let column = try call.argument.map { (argument) throws(ExecutionError) in
+                try ExpressionEvaluator.evaluate(argument, batch)
+            }
+            try ids.withUnsafeBufferPointer { (ids) throws(ExecutionError) in
+                try accumulator.update(ids, column, groupCount: groupCount)
+            }
+        }
+    }
+
+    /// The result: group columns, then aggregate columns, one row per group (one row in all
+    /// when there are no groups, even over no input).
+    public func finish() -> RecordBatch {
+        let groupCount = groups.isEmpty ? 1 : table.count
+        var columns: [Column] = []
+        for (index, group) in groups.enumerated() {
+            let parts = keyChunks.map { $0[index] }
+            columns.append(parts.isEmpty ? .allNull(group.type, count: 0) : (parts.count == 1 ? parts[0] : Column.concatenate(parts)))
+        }
+        for accumulator in accumulators { columns.append(accumulator.finish(groupCount: groupCount)) }
+        return RecordBatch(schema: schema, columns: columns, rowCount: groupCount)
+    }
+}
+
+// MARK: - Accumulators
+
+@inline(__always)
+private func grow<T>(_ array: inout ContiguousArray<T>, to count: Int, with value: T) {
+    if array.count < count { array.append(contentsOf: repeatElement(value, count: count - array.count)) }
+}
+
+final class CountAccumulator: Accumulator {
+    var counts = ContiguousArray<Int64>()
+    func update(_ groups: UnsafeBufferPointer<Int32>, _ column: Column?, groupCount: Int) {
+        grow(&counts, to: groupCount, with: 0)
+        counts.withUnsafeMutableBufferPointer { counts in
+            if let validity = column?.validity {
+                for row in 0..<groups.count where validity.isValid(row) { counts[Int(groups[row])] &+= 1 }
+            } else {
+                for row in 0..<groups.count { counts[Int(groups[row])] &+= 1 }
+            }
+        }
+    }
+    func finish(groupCount: Int) -> Column {
+        grow(&counts, to: groupCount, with: 0)
+        return .int64(PrimitiveColumn(values: counts))
+    }
+}
+
+final class SumIntegerAccumulator: Accumulator {
+    var sums = ContiguousArray<Int64>()
+    var seen = ContiguousArray<Bool>()
+    func update(_ groups: UnsafeBufferPointer<Int32>, _ column: Column?, groupCount: Int) throws(ExecutionError) {
+        grow(&sums, to: groupCount, with: 0)
+        grow(&seen, to: groupCount, with: false)
+        guard let column else { return }
+        let values: PrimitiveColumn<Int64>
+        switch column {
+        case .int64(let c): values = c
+        case .int32(let c): values = Kernels.map1(c) { Int64($0) }
+        case .int16(let c): values = Kernels.map1(c) { Int64($0) }
+        case .int8(let c): values = Kernels.map1(c) { Int64($0) }
+        default: return
+        }
+        let validity = values.validity
+        var overflow = false
+        sums.withUnsafeMutableBufferPointer { sums in
+            seen.withUnsafeMutableBufferPointer { seen in
+                values.values.withUnsafeBufferPointer { input in
+                    for row in 0..<groups.count where validity?.isValid(row) ?? true {
+                        let group = Int(groups[row])
+                        let (sum, o) = sums[group].addingReportingOverflow(input[row])
+                        sums[group] = sum
+                        seen[group] = true
+                        overflow = overflow || o
+                    }
+                }
+            }
+        }
+        if overflow { throw .overflow(operation: "sum", type: .int64) }
+    }
+    func finish(groupCount: Int) -> Column {
+        grow(&sums, to: groupCount, with: 0)
+        grow(&seen, to: groupCount, with: false)
+        return .int64(PrimitiveColumn(values: sums, validity: seen.contains(false) ? ValidityBitmap(seen) : nil))
+    }
+}
+
+final class SumDoubleAccumulator: Accumulator {
+    var sums = ContiguousArray<Double>()
+    var seen = ContiguousArray<Bool>()
+    func update(_ groups: UnsafeBufferPointer<Int32>, _ column: Column?, groupCount: Int) {
+        grow(&sums, to: groupCount, with: 0)
+        grow(&seen, to: groupCount, with: false)
+        guard case .float64(let values) = column else { return }
+        let validity = values.validity
+        sums.withUnsafeMutableBufferPointer { sums in
+            seen.withUnsafeMutableBufferPointer { seen in
+                values.values.withUnsafeBufferPointer { input in
+                    if validity == nil {
+                        for row in 0..<groups.count {
+                            let group = Int(groups[row])
+                            sums[group] += input[row]
+                            seen[group] = true
+                        }
+                    } else {
+                        for row in 0..<groups.count where validity!.isValid(row) {
+                            let group = Int(groups[row])
+                            sums[group] += input[row]
+                            seen[group] = true
+                        }
+                    }
+                }
+            }
+        }
+    }
+    func finish(groupCount: Int) -> Column {
+        grow(&sums, to: groupCount, with: 0)
+        grow(&seen, to: groupCount, with: false)
+        return .float64(PrimitiveColumn(values: sums, validity: seen.contains(false) ? ValidityBitmap(seen) : nil))
+    }
+}
+
+final class SumDecimalAccumulator: Accumulator {
+    let precision: Int
+    let scale: Int
+    var sums = ContiguousArray<Int128>()
+    var seen = ContiguousArray<Bool>()
+    init(precision: Int, scale: Int) {
+        self.precision = precision
+        self.scale = scale
+    }
+    func update(_ groups: UnsafeBufferPointer<Int32>, _ column: Column?, groupCount: Int) throws(ExecutionError) {
+        grow(&sums, to: groupCount, with: 0)
+        grow(&seen, to: groupCount, with: false)
+        guard let values = column?.decimalValues else { return }
+        var overflow = false
+        for row in 0..<groups.count where values.validity?.isValid(row) ?? true {
+            let group = Int(groups[row])
+            let (sum, o) = sums[group].addingReportingOverflow(values.values[row])
+            sums[group] = sum
+            seen[group] = true
+            overflow = overflow || o
+        }
+        let limit = Decimal128.powerOfTen(precision)
+        if overflow || sums.contains(where: { $0 >= limit || $0 <= -limit }) {
+            throw .overflow(operation: "sum", type: .decimal(precision: precision, scale: scale))
+        }
+    }
+    func finish(groupCount: Int) -> Column {
+        grow(&sums, to: groupCount, with: 0)
+        grow(&seen, to: groupCount, with: false)
+        return .decimal(sums, validity: seen.contains(false) ? ValidityBitmap(seen) : nil, precision: precision, scale: scale)
+    }
+}
+
+final class AvgDoubleAccumulator: Accumulator {
+    let sum = SumDoubleAccumulator()
+    let count = CountAccumulator()
+    func update(_ groups: UnsafeBufferPointer<Int32>, _ column: Column?, groupCount: Int) throws(ExecutionError) {
+        var input = column
+        if let column, column.dataType != .float64 { input = try CastKernel.cast(column, to: .float64, isTry: false) }
+        sum.update(groups, input, groupCount: groupCount)
+        count.update(groups, input, groupCount: groupCount)
+    }
+    func finish(groupCount: Int) -> Column {
+        guard case .float64(let sums) = sum.finish(groupCount: groupCount),
+            case .int64(let counts) = count.finish(groupCount: groupCount)
+        else { return .allNull(.float64, count: groupCount) }
+        return .float64(Kernels.map2(sums, counts) { $1 == 0 ? 0 : $0 / Double($1) })
+    }
+}
+
+final class AvgDecimalAccumulator: Accumulator {
+    let sum: SumDecimalAccumulator
+    let count = CountAccumulator()
+    let scale: Int
+    init(scale: Int) {
+        self.scale = scale
+        sum = SumDecimalAccumulator(precision: 38, scale: scale)
+    }
+    func update(_ groups: UnsafeBufferPointer<Int32>, _ column: Column?, groupCount: Int) throws(ExecutionError) {
+        var input = column
+        if case .int64(let integers)? = column {
+            input = .decimal128(Kernels.map1(integers) { Int128($0) }, precision: 38, scale: 0)
+        }
+        try sum.update(groups, input, groupCount: groupCount)
+        count.update(groups, input, groupCount: groupCount)
+    }
+    func finish(groupCount: Int) -> Column {
+        _ = sum.finish(groupCount: groupCount)
+        _ = count.finish(groupCount: groupCount)
+        let divisor = Double(Decimal128.powerOfTen(scale))
+        var values = ContiguousArray<Double>(repeating: 0, count: groupCount)
+        for group in 0..<groupCount where count.counts[group] > 0 {
+            values[group] = Double(sum.sums[group]) / divisor / Double(count.counts[group])
+        }
+        let valid = (0..<groupCount).map { count.counts[$0] > 0 }
+        return .float64(PrimitiveColumn(values: values, validity: valid.contains(false) ? ValidityBitmap(valid) : nil))
+    }
+}
+
+/// min / max over any orderable type, comparing normalized key bytes for strings and through
+/// typed arrays for fixed-width values.
+final class MinMaxAccumulator: Accumulator {
+    let isMin: Bool
+    let type: DataType
+    /// The best row so far per group, kept as a one-row column chunk index and row.
+    var best: [Column] = []
+    var bestKeys: [[UInt8]?] = []
+
+    init(isMin: Bool, type: DataType) {
+        self.isMin = isMin
+        self.type = type
+    }
+
+    func update(_ groups: UnsafeBufferPointer<Int32>, _ column: Column?, groupCount: Int) {
+        while bestKeys.count < groupCount { bestKeys.append(nil) }
+        guard let column else { return }
+        // Per batch: the candidate row per group, then one comparison per candidate.
+        let keys = RowKeys.encode([column], rowCount: column.count)
+        var candidate = [Int32](repeating: -1, count: groupCount)
+        keys.bytes.withUnsafeBufferPointer { bytes in
+            for row in 0..<groups.count where !keys.hasNull[row] {
+                let group = Int(groups[row])
+                let current = Int(candidate[group])
+                if current < 0 || better(bytes, row, than: current, keys) { candidate[group] = Int32(row) }
+            }
+        }
+        var rows: [Int32] = []
+        var targets: [Int] = []
+        for group in 0..<groupCount where candidate[group] >= 0 {
+            let row = Int(candidate[group])
+            let key = Array(keys.bytes[keys.offsets[row]..<keys.offsets[row + 1]])
+            if let existing = bestKeys[group] {
+                let order = key.lexicographicallyPrecedes(existing) ? -1 : (key == existing ? 0 : 1)
+                if isMin ? order >= 0 : order <= 0 { continue }
+            }
+            bestKeys[group] = key
+            rows.append(Int32(row))
+            targets.append(group)
+        }
+        guard !rows.isEmpty else { return }
+        let chunk = rows.withUnsafeBufferPointer { column.take($0) }
+        best.append(chunk)
+        chunkTargets.append(targets)
+    }
+
+    var chunkTargets: [[Int]] = []
+
+    private func better(_ bytes: UnsafeBufferPointer<UInt8>, _ row: Int, than other: Int, _ keys: RowKeys) -> Bool {
+        let order = StringKernels.compareBytes(
+            bytes, keys.offsets[row], keys.offsets[row + 1], bytes, keys.offsets[other], keys.offsets[other + 1])
+        return isMin ? order < 0 : order > 0
+    }
+
+    func finish(groupCount: Int) -> Column {
+        // The last chunk that set a group holds its value.
+        var source = [(chunk: Int32, row: Int32)](repeating: (-1, -1), count: groupCount)
+        for (chunk, targets) in chunkTargets.enumerated() {
+            for (row, group) in targets.enumerated() { source[group] = (Int32(chunk), Int32(row)) }
+        }
+        guard !best.isEmpty else { return .allNull(type, count: groupCount) }
+        let all = best.count == 1 ? best[0] : Column.concatenate(best)
+        var starts: [Int32] = [0]
+        for chunk in best { starts.append(starts.last! + Int32(chunk.count)) }
+        let nullRow = Int32(all.count)
+        let withNull = Column.concatenate([all, .allNull(type, count: 1)])
+        let rows = source.map { $0.chunk < 0 ? nullRow : starts[Int($0.chunk)] + $0.row }
+        return rows.withUnsafeBufferPointer { withNull.take($0) }
+    }
+}
+
+/// Passes only the first occurrence of each (group, value) to another accumulator.
+final class DistinctFilter: Accumulator {
+    let inner: any Accumulator
+    var seen = KeyTable()
+
+    init(_ inner: any Accumulator) { self.inner = inner }
+
+    func update(_ groups: UnsafeBufferPointer<Int32>, _ column: Column?, groupCount: Int) throws(ExecutionError) {
+        guard let column else { return try inner.update(groups, nil, groupCount: groupCount) }
+        let keys = RowKeys.encode([column], rowCount: column.count)
+        var scratch: [UInt8] = []
+        var rows: [Int32] = []
+        var keptGroups: [Int32] = []
+        for row in 0..<groups.count where !keys.hasNull[row] {
+            scratch.removeAll(keepingCapacity: true)
+            var group = groups[row]
+            withUnsafeBytes(of: &group) { scratch.append(contentsOf: $0) }
+            scratch.append(contentsOf: keys.bytes[keys.offsets[row]..<keys.offsets[row + 1]])
+            let isNew = scratch.withUnsafeBufferPointer { key in
+                seen.findOrInsert(key, hash: KeyHash.hash(key.baseAddress!, key.count)).isNew
+            }
+            if isNew {
+                rows.append(Int32(row))
+                keptGroups.append(group)
+            }
+        }
+        let kept = rows.withUnsafeBufferPointer { column.take($0) }
+        try keptGroups.withUnsafeBufferPointer { (ids) throws(ExecutionError) in
+            try inner.update(ids, kept, groupCount: groupCount)
+        }
+    }
+
+    func finish(groupCount: Int) -> Column { inner.finish(groupCount: groupCount) }
+}
+
+final class CountDistinctAccumulator: Accumulator {
+    var seen = KeyTable()
+    var counts = ContiguousArray<Int64>()
+    func update(_ groups: UnsafeBufferPointer<Int32>, _ column: Column?, groupCount: Int) {
+        grow(&counts, to: groupCount, with: 0)
+        guard let column else { return }
+        let keys = RowKeys.encode([column], rowCount: column.count)
+        var scratch: [UInt8] = []
+        for row in 0..<groups.count where !keys.hasNull[row] {
+            scratch.removeAll(keepingCapacity: true)
+            var group = groups[row]
+            withUnsafeBytes(of: &group) { scratch.append(contentsOf: $0) }
+            scratch.append(contentsOf: keys.bytes[keys.offsets[row]..<keys.offsets[row + 1]])
+            let isNew = scratch.withUnsafeBufferPointer { key in
+                seen.findOrInsert(key, hash: KeyHash.hash(key.baseAddress!, key.count)).isNew
+            }
+            if isNew { counts[Int(group)] += 1 }
+        }
+    }
+    func finish(groupCount: Int) -> Column {
+        grow(&counts, to: groupCount, with: 0)
+        return .int64(PrimitiveColumn(values: counts))
+    }
+}

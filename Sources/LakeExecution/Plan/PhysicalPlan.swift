@@ -1,0 +1,284 @@
+import LakeColumnar
+import Synchronization
+
+/// Where a scan's batches come from: a set of independent partitions (files or row groups) that
+/// can be read in parallel. Implemented by the engine for Delta tables and Parquet files.
+public protocol BatchSource: Sendable {
+    /// The columns every batch has.
+    var schema: Schema { get }
+    /// The number of independently readable parts.
+    var partitionCount: Int { get }
+    /// The batches of one part.
+    func read(partition: Int) async throws -> [RecordBatch]
+    /// A one-line description for EXPLAIN.
+    var summary: String { get }
+}
+
+/// The operators the executor runs, as a tree.
+public indirect enum PhysicalPlan: Sendable {
+    case scan(any BatchSource)
+    case values(RecordBatch)
+    case filter(PhysicalPlan, PhysicalExpression)
+    case project(PhysicalPlan, [PhysicalExpression], Schema)
+    case aggregate(PhysicalPlan, groups: [PhysicalExpression], aggregates: [AggregateCall], Schema)
+    case hashJoin(
+        PhysicalPlan, PhysicalPlan, JoinKind, leftKeys: [PhysicalExpression], rightKeys: [PhysicalExpression],
+        residual: PhysicalExpression?, Schema)
+    case sort(PhysicalPlan, [SortKey], limit: Int?)
+    case limit(PhysicalPlan, limit: Int?, offset: Int)
+    case distinct(PhysicalPlan)
+
+    /// The output columns.
+    public var schema: Schema {
+        switch self {
+        case .scan(let source): source.schema
+        case .values(let batch): batch.schema
+        case .filter(let input, _), .sort(let input, _, _), .limit(let input, _, _), .distinct(let input): input.schema
+        case .project(_, _, let schema), .aggregate(_, _, _, let schema), .hashJoin(_, _, _, _, _, _, let schema): schema
+        }
+    }
+
+    /// The operator's one-line name for EXPLAIN.
+    public var label: String {
+        switch self {
+        case .scan(let source): "SCAN \(source.summary)"
+        case .values(let batch): "VALUES (\(batch.rowCount) row\(batch.rowCount == 1 ? "" : "s"))"
+        case .filter(_, let predicate): "FILTER \(predicate)"
+        case .project(_, let expressions, let schema):
+            "PROJECT " + zip(expressions, schema.fields).map { "\($1.name) := \($0)" }.joined(separator: ", ")
+        case .aggregate(_, let groups, let aggregates, _):
+            "HASH_AGGREGATE groups=[\(groups.map(\.description).joined(separator: ", "))] aggregates=[\(aggregates.map(\.description).joined(separator: ", "))]"
+        case .hashJoin(_, _, let kind, let leftKeys, let rightKeys, let residual, _):
+            "HASH_JOIN \(kind.rawValue) on [\(zip(leftKeys, rightKeys).map { "\($0) = \($1)" }.joined(separator: ", "))]"
+                + (residual.map { " filter \($0)" } ?? "")
+        case .sort(_, let keys, let limit):
+            (limit == nil ? "SORT " : "TOP_N \(limit!) ")
+                + keys.map { "\($0.expression)\($0.descending ? " DESC" : "")\($0.nullsFirst ? " NULLS FIRST" : "")" }
+                .joined(separator: ", ")
+        case .limit(_, let limit, let offset): "LIMIT \(limit.map(String.init) ?? "ALL") OFFSET \(offset)"
+        case .distinct: "DISTINCT"
+        }
+    }
+
+    /// The inputs of this operator.
+    public var children: [PhysicalPlan] {
+        switch self {
+        case .scan, .values: []
+        case .filter(let input, _), .project(let input, _, _), .aggregate(let input, _, _, _), .sort(let input, _, _),
+            .limit(let input, _, _), .distinct(let input):
+            [input]
+        case .hashJoin(let left, let right, _, _, _, _, _): [left, right]
+        }
+    }
+}
+
+/// Rows and time per operator, for EXPLAIN ANALYZE. Operators are numbered in pre-order.
+public final class ExecutionMetrics: Sendable {
+    private let state = Mutex<[Int: (rows: Int, nanoseconds: UInt64)]>([:])
+
+    public init() {}
+
+    func record(_ node: Int, rows: Int, nanoseconds: UInt64) {
+        state.withLock { values in
+            let old = values[node] ?? (0, 0)
+            values[node] = (old.rows + rows, old.nanoseconds + nanoseconds)
+        }
+    }
+
+    /// Rows produced and time spent by operator `node`.
+    public func value(_ node: Int) -> (rows: Int, nanoseconds: UInt64)? { state.withLock { $0[node] } }
+}
+
+/// Runs a ``PhysicalPlan``. A chain of filters and projections over a scan runs as one pipeline
+/// per partition, in parallel over up to `threads` partitions at a time; aggregation, joins and
+/// sorting consume their inputs' batches.
+public struct Executor: Sendable {
+    public let threads: Int
+    public let metrics: ExecutionMetrics?
+
+    public init(threads: Int, metrics: ExecutionMetrics? = nil) {
+        self.threads = max(1, threads)
+        self.metrics = metrics
+    }
+
+    /// All result batches, in order.
+    public func execute(_ plan: PhysicalPlan) async throws -> [RecordBatch] {
+        try await run(plan, node: 0)
+    }
+
+    private func now() -> UInt64 { DispatchFreeClock.nanoseconds() }
+
+    private func run(_ plan: PhysicalPlan, node: Int) async throws -> [RecordBatch] {
+        let start = now()
+        let result = try await runUntimed(plan, node: node)
+        let end = now()
+        metrics?.record(node, rows: result.reduce(0) { $0 + $1.rowCount }, nanoseconds: end >= start ? end - start : 0)
+        return result
+    }
+
+    /// The pre-order number of each child of `plan` at `node`.
+    static func childNodes(_ plan: PhysicalPlan, node: Int) -> [Int] {
+        var next = node + 1
+        var result: [Int] = []
+        for child in plan.children {
+            result.append(next)
+            next += size(child)
+        }
+        return result
+    }
+
+    static func size(_ plan: PhysicalPlan) -> Int { 1 + plan.children.reduce(0) { $0 + size($1) } }
+
+    private func runUntimed(_ plan: PhysicalPlan, node: Int) async throws -> [RecordBatch] {
+        let childNodes = Self.childNodes(plan, node: node)
+        switch plan {
+        case .scan(let source):
+            return try await parallel(source) { $0 }
+        case .values(let batch):
+            return [batch]
+        case .filter, .project:
+            // Fuse the chain down to a scan into one per-partition pipeline.
+            var stages: [PhysicalPlan] = []
+            var current = plan
+            while true {
+                switch current {
+                case .filter(let input, _), .project(let input, _, _):
+                    stages.append(current)
+                    current = input
+                    continue
+                default: break
+                }
+                break
+            }
+            let fused = Array(stages.reversed())
+            let apply: @Sendable (RecordBatch) throws -> RecordBatch = { batch in
+                var batch = batch
+                for stage in fused { batch = try Self.applyStage(stage, batch) }
+                return batch
+            }
+            if case .scan(let source) = current {
+                return try await parallel(source, apply)
+            }
+            return try await run(current, node: node + stages.count).map(apply)
+        case .aggregate(let input, let groups, let aggregates, let schema):
+            let aggregator = HashAggregator(groups: groups, aggregates: aggregates, schema: schema)
+            for batch in try await run(input, node: childNodes[0]) { try aggregator.consume(batch) }
+            return [aggregator.finish()]
+        case .hashJoin(let left, let right, let kind, let leftKeys, let rightKeys, let residual, let schema):
+            async let leftBatches = run(left, node: childNodes[0])
+            let rightBatches = try await run(right, node: childNodes[1])
+            let leftAll = RecordBatch.concatenate(try await leftBatches, schema: left.schema)
+            let rightAll = RecordBatch.concatenate(rightBatches, schema: right.schema)
+            // Build the smaller side; LEFT JOIN must probe with the left side.
+            let buildRight = kind == .left || rightAll.rowCount <= leftAll.rowCount
+            let joiner = try HashJoiner(
+                build: buildRight ? rightAll : leftAll, buildKeys: buildRight ? rightKeys : leftKeys,
+                probeKeys: buildRight ? leftKeys : rightKeys, residual: residual, kind: kind, buildIsRight: buildRight,
+                schema: schema)
+            let probe = buildRight ? leftAll : rightAll
+            var output: [RecordBatch] = []
+            var start = 0
+            while start < probe.rowCount || (start == 0 && probe.rowCount == 0) {
+                let end = min(start + 65536, probe.rowCount)
+                output.append(try joiner.probe(probe.slice(start..<end)))
+                if probe.rowCount == 0 { break }
+                start = end
+            }
+            return output
+        case .sort(let input, let keys, let limit):
+            let batches = try await run(input, node: childNodes[0])
+            var pool = RecordBatch.concatenate(batches, schema: input.schema)
+            if let limit, limit == 0 { return [pool.slice(0..<0)] }
+            pool = try Sorter.sort(pool, keys: keys, limit: limit)
+            return [pool]
+        case .limit(let input, let limit, let offset):
+            let batches = try await run(input, node: childNodes[0])
+            var skip = offset
+            var remaining = limit ?? Int.max
+            var output: [RecordBatch] = []
+            for batch in batches where remaining > 0 {
+                if skip >= batch.rowCount {
+                    skip -= batch.rowCount
+                    continue
+                }
+                let end = min(batch.rowCount, skip + remaining)
+                output.append(batch.slice(skip..<end))
+                remaining -= end - skip
+                skip = 0
+            }
+            if output.isEmpty { output.append(RecordBatch.concatenate([], schema: input.schema)) }
+            return output
+        case .distinct(let input):
+            let schema = input.schema
+            let groups = schema.fields.enumerated().map { PhysicalExpression.column($0.offset, $0.element.type) }
+            let aggregator = HashAggregator(groups: groups, aggregates: [], schema: schema)
+            for batch in try await run(input, node: childNodes[0]) { try aggregator.consume(batch) }
+            let result = aggregator.finish()
+            if groups.isEmpty { return [result] }
+            return [result]
+        }
+    }
+
+    static func applyStage(_ stage: PhysicalPlan, _ batch: RecordBatch) throws -> RecordBatch {
+        switch stage {
+        case .filter(_, let predicate):
+            let rows = try ExpressionEvaluator.select(predicate, batch)
+            if rows.count == batch.rowCount { return batch }
+            return rows.withUnsafeBufferPointer { batch.take($0) }
+        case .project(_, let expressions, let schema):
+            let columns = try expressions.map { (expression) throws(ExecutionError) in
+                try ExpressionEvaluator.evaluate(expression, batch)
+            }
+            return RecordBatch(schema: schema, columns: columns, rowCount: batch.rowCount)
+        default:
+            return batch
+        }
+    }
+
+    /// Reads every partition of `source` through `transform`, up to `threads` at a time, in order.
+    private func parallel(
+        _ source: any BatchSource, _ transform: @escaping @Sendable (RecordBatch) throws -> RecordBatch
+    ) async throws -> [RecordBatch] {
+        let count = source.partitionCount
+        if count <= 1 || threads <= 1 {
+            var output: [RecordBatch] = []
+            for partition in 0..<count {
+                try Task.checkCancellation()
+                for batch in try await source.read(partition: partition) { output.append(try transform(batch)) }
+            }
+            return output
+        }
+        var results = [[RecordBatch]](repeating: [], count: count)
+        try await withThrowingTaskGroup(of: (Int, [RecordBatch]).self) { group in
+            var next = 0
+            func start() {
+                let partition = next
+                group.addTask {
+                    let batches = try await source.read(partition: partition)
+                    return (partition, try batches.map(transform))
+                }
+                next += 1
+            }
+            while next < count && next < threads { start() }
+            while let (partition, batches) = try await group.next() {
+                results[partition] = batches
+                if next < count { start() }
+            }
+        }
+        return results.flatMap { $0 }
+    }
+}
+
+/// A monotonic clock without Foundation.
+enum DispatchFreeClock {
+    static func nanoseconds() -> UInt64 {
+        let reference = ContinuousClock.Instant.zeroReference
+        let components = (ContinuousClock.now - reference).components
+        let value = components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
+        return UInt64(max(0, value))
+    }
+}
+
+extension ContinuousClock.Instant {
+    fileprivate static let zeroReference = ContinuousClock.now
+}

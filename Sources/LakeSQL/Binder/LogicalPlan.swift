@@ -1,0 +1,142 @@
+import LakeColumnar
+
+/// Functions and operators of bound expressions. The raw values are the names the executor's
+/// `ScalarFunction` uses, so the engine maps between the two by name.
+public enum BoundFunction: String, Sendable, CaseIterable {
+    case add, subtract, multiply, divide, modulo, negate
+    case equal, notEqual, less, lessOrEqual, greater, greaterOrEqual
+    case and, or, not
+    case isNull, isNotNull
+    case inList, notInList
+    case like, notLike, ilike, notIlike
+    case caseWhen, coalesce, concat
+    case lower, upper, length, substr
+    case abs, round
+    case year, month, day, hour, minute, second, quarter, dayofweek, dayofyear, epoch
+    case dateTrunc, dateAddDays, addInterval, dateDiffDays
+}
+
+/// A typed expression over the columns of a plan node's input (by index).
+public indirect enum BoundExpression: Sendable, Equatable, CustomStringConvertible {
+    case column(Int, DataType)
+    case literal(ScalarValue, DataType)
+    case cast(BoundExpression, DataType, isTry: Bool)
+    case call(BoundFunction, [BoundExpression], DataType)
+
+    public var type: DataType {
+        switch self {
+        case .column(_, let type), .literal(_, let type), .cast(_, let type, _), .call(_, _, let type): type
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .column(let index, _): "#\(index)"
+        case .literal(let value, _): "\(value)"
+        case .cast(let operand, let type, _): "CAST(\(operand) AS \(type))"
+        case .call(let function, let arguments, _):
+            "\(function.rawValue)(\(arguments.map(\.description).joined(separator: ", ")))"
+        }
+    }
+
+    /// The input columns the expression reads.
+    public var columns: Set<Int> {
+        switch self {
+        case .column(let index, _): [index]
+        case .literal: []
+        case .cast(let operand, _, _): operand.columns
+        case .call(_, let arguments, _): arguments.reduce(into: Set<Int>()) { $0.formUnion($1.columns) }
+        }
+    }
+
+    /// The expression with column indices renumbered.
+    public func remapped(_ map: (Int) -> Int) -> BoundExpression {
+        switch self {
+        case .column(let index, let type): .column(map(index), type)
+        case .literal: self
+        case .cast(let operand, let type, let isTry): .cast(operand.remapped(map), type, isTry: isTry)
+        case .call(let function, let arguments, let type): .call(function, arguments.map { $0.remapped(map) }, type)
+        }
+    }
+}
+
+/// An aggregate call in a logical plan.
+public struct BoundAggregate: Sendable, Equatable {
+    /// `count_star`, `count`, `count_distinct`, `sum`, `avg`, `min` or `max`.
+    public var function: String
+    public var argument: BoundExpression?
+    public var type: DataType
+    /// `sum(DISTINCT x)`, `avg(DISTINCT x)` (count(DISTINCT) is its own function).
+    public var distinct = false
+}
+
+/// One ORDER BY key over the input of a sort.
+public struct BoundSortKey: Sendable, Equatable {
+    public var expression: BoundExpression
+    public var descending: Bool
+    public var nullsFirst: Bool
+}
+
+/// A table the catalog resolved: its schema and what the engine needs to read it.
+public struct CatalogTable: Sendable {
+    /// The name to show (table name or path).
+    public var name: String
+    public var schema: Schema
+    /// Partition columns (Delta), used for pruning.
+    public var partitionColumns: [String]
+    /// The engine's own handle for reading it.
+    public var handle: any Sendable
+
+    public init(name: String, schema: Schema, partitionColumns: [String] = [], handle: any Sendable) {
+        self.name = name
+        self.schema = schema
+        self.partitionColumns = partitionColumns
+        self.handle = handle
+    }
+}
+
+/// How time travel was asked for in SQL.
+public enum TimeTravelSpec: Sendable, Equatable {
+    case version(Int64)
+    case timestamp(String)
+}
+
+/// What the binder needs from the engine: tables by name or path, and table functions.
+public protocol SQLCatalog {
+    /// The table named by `source`, optionally as of a version or time.
+    func table(_ source: SQLTableSource, timeTravel: TimeTravelSpec?) throws -> CatalogTable?
+    /// A table function such as `read_parquet('…')`; `nil` if the name is unknown.
+    func tableFunction(_ name: String, arguments: [ScalarValue]) throws -> CatalogTable?
+}
+
+/// A bound, typed query plan.
+public indirect enum LogicalPlan: Sendable {
+    case scan(CatalogTable)
+    /// One row with no columns (SELECT without FROM).
+    case singleRow
+    case filter(LogicalPlan, BoundExpression)
+    case project(LogicalPlan, [BoundExpression], Schema)
+    case aggregate(LogicalPlan, groups: [BoundExpression], aggregates: [BoundAggregate], Schema)
+    case join(
+        LogicalPlan, LogicalPlan, inner: Bool, leftKeys: [BoundExpression], rightKeys: [BoundExpression],
+        residual: BoundExpression?, Schema)
+    case sort(LogicalPlan, [BoundSortKey])
+    case limit(LogicalPlan, limit: Int?, offset: Int)
+    case distinct(LogicalPlan)
+
+    public var schema: Schema {
+        switch self {
+        case .scan(let table): table.schema
+        case .singleRow: Schema([])
+        case .filter(let input, _), .sort(let input, _), .limit(let input, _, _), .distinct(let input): input.schema
+        case .project(_, _, let schema), .aggregate(_, _, _, let schema), .join(_, _, _, _, _, _, let schema): schema
+        }
+    }
+}
+
+/// A bound statement: a query, or EXPLAIN [ANALYZE] of one.
+public struct BoundStatement: Sendable {
+    public var plan: LogicalPlan
+    public var explain: Bool
+    public var analyze: Bool
+}

@@ -1,0 +1,117 @@
+import ArgumentParser
+import LakeColumnar
+import LakeEngine
+import LakeParquet
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+extension Lake {
+    /// `lake query`: run SQL over the lake's tables and files (SPEC.md §8).
+    struct Query: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run SQL over tables in the lake, Delta table directories and Parquet files.",
+            discussion: """
+                SQL comes from the argument, from -f FILE, or from standard input; several statements \
+                are separated by ';'. Tables are names in the lake or quoted paths ('dir/table', \
+                'x.parquet', 'dir/*.parquet'). EXPLAIN and EXPLAIN ANALYZE show the plan (SPEC.md §8).
+                """
+        )
+
+        @OptionGroup var global: GlobalOptions
+
+        @Argument(help: "The SQL text (omit to read -f FILE or standard input).")
+        var sql: String?
+
+        @Option(name: .short, help: "Read the SQL from this file.", completion: .file())
+        var file: String?
+
+        @Option(help: "table, csv, json, jsonl, markdown, line or parquet (default: table on a terminal, else csv).")
+        var format: CatFormat?
+
+        @Option(help: "Write to this file instead of standard output (required with --format parquet).")
+        var output: String?
+
+        @Flag(help: "Print real, user and system time on standard error.")
+        var timing = false
+
+        @OptionGroup var writer: WriterOptions
+
+        func validate() throws {
+            if sql != nil, file != nil { throw ValidationError("Give the SQL as an argument or with -f FILE, not both.") }
+            if format == .parquet, output == nil {
+                throw ValidationError("--format parquet needs --output FILE: Parquet is not printed to a terminal.")
+            }
+        }
+
+        func run() async throws {
+            let start = ContinuousClock.now
+            var usageStart = rusage()
+            getrusage(RUSAGE_SELF.rawValue, &usageStart)
+            try await reportingErrors {
+                let text = try readSQL()
+                let engine = QueryEngine(lakeRoot: global.lakeRoot, threads: global.resolvedThreads)
+                let results = try await engine.run(text)
+                if format == .parquet, let output {
+                    guard let last = results.last else { return }
+                    var options = try writer.options()
+                    options.threads = global.resolvedThreads
+                    let parquetWriter = try ParquetFileWriter(path: output, schema: last.schema, options: options)
+                    for batch in last.batches { try await parquetWriter.write(batch) }
+                    _ = try await parquetWriter.close()
+                    return
+                }
+                let textFormat = format?.outputFormat ?? (Terminal.standardOutputIsTerminal ? .table : .csv)
+                var sink = OutputSink(path: output)
+                try sink.open()
+                for result in results {
+                    let resultWriter = ResultWriter(format: textFormat) { sink.write($0) }
+                    for batch in result.batches { resultWriter.write(batch) }
+                    resultWriter.finish(schema: result.schema)
+                }
+                try sink.close()
+            }
+            if timing {
+                var usage = rusage()
+                getrusage(RUSAGE_SELF.rawValue, &usage)
+                let real = ContinuousClock.now - start
+                let seconds = Double(real.components.seconds) + Double(real.components.attoseconds) / 1e18
+                func cpu(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+                let user = cpu(usage.ru_utime) - cpu(usageStart.ru_utime)
+                let system = cpu(usage.ru_stime) - cpu(usageStart.ru_stime)
+                Terminal.writeError(
+                    "real \(format3(seconds))s  user \(format3(user))s  sys \(format3(system))s")
+            }
+        }
+
+        private func format3(_ value: Double) -> String {
+            let millis = Int((value * 1000).rounded())
+            let fraction = String(millis % 1000)
+            return "\(millis / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
+        }
+
+        private func readSQL() throws -> String {
+            if let sql { return sql }
+            if let file {
+                guard let handle = fopen(file, "r") else { throw EngineError.notFound(path: file) }
+                defer { fclose(handle) }
+                return readAll(handle)
+            }
+            return readAll(fdopen(0, "r"))
+        }
+
+        private func readAll(_ handle: UnsafeMutablePointer<FILE>) -> String {
+            var bytes: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let count = fread(&buffer, 1, buffer.count, handle)
+                if count <= 0 { break }
+                bytes.append(contentsOf: buffer[0..<count])
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+    }
+}
