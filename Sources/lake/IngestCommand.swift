@@ -68,6 +68,11 @@ extension Lake {
         @Option(help: "Records sampled per input to infer column types (default 10000).")
         var sampleRows: Int = 10_000
 
+        @Option(
+            name: .customLong("property"),
+            help: "A table property KEY=VALUE for a new table (repeatable), e.g. lake.autoCompact.minFiles=8 or delta.checkpointInterval=20.")
+        var properties: [String] = []
+
         @OptionGroup var writer: WriterOptions
 
         func validate() throws {
@@ -79,6 +84,7 @@ extension Lake {
             }
             _ = try formats()
             _ = try delimiterByte()
+            _ = try tableProperties()
             if sampleRows < 1 { throw ValidationError("--sample-rows must be at least 1.") }
         }
 
@@ -101,6 +107,18 @@ extension Lake {
             return (input, summary)
         }
 
+        /// `--property KEY=VALUE` pairs.
+        func tableProperties() throws -> [String: String] {
+            var result: [String: String] = [:]
+            for pair in properties {
+                guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
+                    throw ValidationError("--property takes KEY=VALUE, not '\(pair)'.")
+                }
+                result[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
+            }
+            return result
+        }
+
         func delimiterByte() throws -> UInt8? {
             guard let delimiter else { return nil }
             if delimiter == "tab" || delimiter == "\\t" || delimiter == "\t" { return 0x09 }
@@ -115,6 +133,7 @@ extension Lake {
             try await reportingErrors {
                 var request = WriteRequest(mode: mode)
                 request.partitionColumns = partitionBy.map(parseColumnList) ?? []
+                request.configuration = try tableProperties()
                 request.options.parquet = try writer.options()
                 if let targetFileSize, let bytes = Self.bytes(targetFileSize) { request.options.targetFileSize = bytes }
                 if let txnApp, let txnVersion { request.transaction = (appId: txnApp, version: txnVersion) }

@@ -181,6 +181,37 @@ struct CompactionTests {
         #expect(ids.sorted() == (0..<300).map(Int64.init) + (1_000..<1_050).map(Int64.init))
     }
 
+    @Test("lake.autoCompact.minFiles: an append that leaves a partition with that many small files compacts it, in its own commit")
+    func autoCompaction() async throws {
+        let fixture = try TableFixture()
+        let root = fixture.root + "/t"
+        var request = WriteRequest(partitionColumns: ["region"])
+        request.configuration = ["lake.autoCompact.minFiles": "3"]
+        let regions: [String?] = ["eu", "us"]
+        var outcomes: [WriteOutcome] = []
+        for index in 0..<2 {
+            outcomes.append(try await Writes.write(root, [Writes.batch(index * 10..<(index + 1) * 10, regions: regions)], request))
+        }
+        #expect(outcomes.allSatisfy { $0.autoCompaction == nil })
+        // Only "eu" gets a third file: only it is compacted.
+        let third = try await Writes.write(root, [Writes.batch(20..<25, regions: ["eu"])], request)
+        let auto = try #require(third.autoCompaction)
+        #expect(third.version == 2)
+        #expect(auto.version == 3)
+        #expect(auto.filesRemoved == 3 && auto.partitionsCompacted == 1)
+        let snapshot = try Snapshot.load(table: root)
+        #expect(snapshot.files.filter { $0.partitionValues["region"] == .some("eu") }.count == 1)
+        #expect(snapshot.files.filter { $0.partitionValues["region"] == .some("us") }.count == 2)
+        let history = try DeltaLog(tableRoot: root).history(limit: 1)
+        #expect(history.first?.commitInfo?.operation == "OPTIMIZE")
+        #expect(history.first?.commitInfo?.operationParameters?.first { $0.0 == "auto" }?.1.stringValue == "true")
+        let ids = try await Writes.read(root).flatMap { batch -> [Int64] in
+            guard case .int64(let column) = batch.columns[0] else { return [] }
+            return Array(column.values)
+        }
+        #expect(ids.sorted() == (0..<25).map(Int64.init))
+    }
+
     @Test("the target size comes from delta.targetFileSize, with k/m/g suffixes")
     func targetProperty() throws {
         #expect(TableProperties.parseByteCount("134217728") == 134_217_728)

@@ -16,6 +16,11 @@ public struct CompactionRequest: Sendable {
     /// How many times to plan again on a newer snapshot after a concurrent commit removed files
     /// this compaction was rewriting.
     public var maxAttempts: Int
+    /// A partition is compacted only when it holds at least this many small files (at least 2).
+    public var minimumSmallFiles: Int = 2
+    /// Whether this compaction was started by an ingest (`lake.autoCompact.minFiles`), recorded
+    /// in the commit as `operationParameters.auto`.
+    public var isAutomatic = false
     /// Row groups of at least this many rows are copied as they are (no decoding or recompression)
     /// when a partition's files all qualify (SPEC.md §7.6); `Int.max` always decodes and re-encodes.
     public var copyRowGroupsOfAtLeast: Int = 16_384
@@ -93,7 +98,9 @@ public enum Compaction {
             }
             var outcome = CompactionOutcome(readVersion: snapshot.version, targetFileSize: target)
             outcome.conflictRetries = attempt - 1
-            let plan = plan(snapshot.files, targetFileSize: target, filter: request.partitionFilter)
+            let plan = plan(
+                snapshot.files, targetFileSize: target, filter: request.partitionFilter,
+                minimumSmallFiles: request.minimumSmallFiles)
             outcome.partitionsConsidered = plan.partitionsConsidered
             guard !plan.groups.isEmpty else { return outcome }
             do throws(DeltaError) {
@@ -150,7 +157,8 @@ public enum Compaction {
 
     /// Groups the small files of `files` by partition, keeping partitions with at least two.
     static func plan(
-        _ files: [AddFile], targetFileSize: Int, filter: (@Sendable ([String: String?]) -> Bool)?
+        _ files: [AddFile], targetFileSize: Int, filter: (@Sendable ([String: String?]) -> Bool)?,
+        minimumSmallFiles: Int = 2
     ) -> Plan {
         let smallLimit = Int64(targetFileSize) - Int64(targetFileSize) / 4
         var groupIndex: [[String: String?]: Int] = [:]
@@ -167,7 +175,8 @@ public enum Compaction {
                 groups.append([file])
             }
         }
-        return Plan(groups: groups.filter { $0.count >= 2 }, partitionsConsidered: considered.count)
+        let minimum = max(2, minimumSmallFiles)
+        return Plan(groups: groups.filter { $0.count >= minimum }, partitionsConsidered: considered.count)
     }
 
     static func rewrite(
@@ -246,7 +255,7 @@ public enum Compaction {
         }
         outcome.filesAdded = adds.count
         let parameters: [String: String] = [
-            "targetSize": String(target), "auto": "false",
+            "targetSize": String(target), "auto": request.isAutomatic ? "true" : "false",
             "predicate": JSONWriter.encode(.array(request.predicateText.map { [.string($0)] } ?? [])),
         ]
         let operation = CommitOperation(

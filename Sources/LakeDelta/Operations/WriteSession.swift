@@ -74,6 +74,8 @@ public struct WriteOutcome: Sendable, Equatable {
     public var retries: Int
     /// The checkpoint written after the commit (SPEC.md §7.5), if one was due.
     public var checkpointVersion: Int64? = nil
+    /// The compaction `lake.autoCompact.minFiles` ran after the commit, if it committed one.
+    public var autoCompaction: CompactionOutcome? = nil
     /// Problems that did not fail the write (a checkpoint that could not be written).
     public var warnings: [String] = []
 
@@ -265,7 +267,34 @@ public final class WriteSession {
                 outcome.warnings.append("the checkpoint of version \(result.version) was not written: \(error)")
             }
         }
+        await autoCompact(after: adds, metadata: snapshot?.metadata ?? createdMetadata, outcome: &outcome)
         return outcome
+    }
+
+    /// With `lake.autoCompact.minFiles` set, compacts the partitions this write added files to
+    /// that now hold at least that many small files, in a separate commit (SPEC.md §7.6). The
+    /// write is committed already, so a failure here is a warning.
+    private func autoCompact(after adds: [AddFile], metadata: TableMetadata?, outcome: inout WriteOutcome) async {
+        guard let metadata, !adds.isEmpty else { return }
+        let minimum: Int
+        do {
+            guard let value = try TableProperties(metadata, table: tableRoot).autoCompactMinFiles() else { return }
+            minimum = value
+        } catch {
+            outcome.warnings.append("auto-compaction skipped: \(error)")
+            return
+        }
+        let touched = Set(adds.map(\.partitionValues))
+        var compaction = CompactionRequest(options: request.options)
+        compaction.partitionFilter = { touched.contains($0) }
+        compaction.minimumSmallFiles = minimum
+        compaction.isAutomatic = true
+        do {
+            let result = try await Compaction.run(tableRoot: tableRoot, request: compaction)
+            if result.version != nil { outcome.autoCompaction = result }
+        } catch {
+            outcome.warnings.append("auto-compaction after version \(outcome.version ?? -1) failed (the write is committed): \(error)")
+        }
     }
 
     /// Deletes the data files written so far; nothing is committed.

@@ -24,6 +24,10 @@ public struct TableProperties: Sendable {
     /// The default target file size: 128 MiB.
     public static let defaultTargetFileSize = 128 << 20
 
+    /// `lake.autoCompact.minFiles`: after an ingest, compact each partition it wrote to that holds
+    /// at least this many small files (SPEC.md §7.6). Unset: off.
+    public static let autoCompactMinFilesKey = "lake.autoCompact.minFiles"
+
     /// The default checkpoint interval (Spark's).
     public static let defaultCheckpointInterval: Int64 = 10
     /// The default tombstone retention: one week, in milliseconds.
@@ -60,6 +64,18 @@ public struct TableProperties: Sendable {
                 table: table, key: Self.targetFileSizeKey, value: text, expected: "a positive byte count such as 134217728 or 128m")
         }
         return bytes
+    }
+
+    /// `lake.autoCompact.minFiles`, or `nil` when unset (auto-compaction off).
+    ///
+    /// - Throws: ``DeltaError/invalidTableProperty(table:key:value:expected:)`` unless it is an integer of at least 2.
+    public func autoCompactMinFiles() throws(DeltaError) -> Int? {
+        guard let text = configuration[Self.autoCompactMinFilesKey] else { return nil }
+        guard let value = Int(text.trimmingSpaces), value >= 2 else {
+            throw .invalidTableProperty(
+                table: table, key: Self.autoCompactMinFilesKey, value: text, expected: "an integer of at least 2")
+        }
+        return value
     }
 
     /// A positive byte count with an optional binary `k`/`m`/`g` suffix (`kb`, `mb`, `gb` too).

@@ -45,14 +45,24 @@ public struct IngestReport: Sendable {
                 + (outcome.filesRemoved > 0 ? ", \(outcome.filesRemoved) file(s) replaced" : "")
                 + (outcome.checkpointVersion != nil ? ", checkpoint written" : "")
                 + " in \(Self.secondsText(seconds))"
-                + rejects + outcome.warnings.map { "\nwarning: " + $0 }.joined() + noteLines
+                + rejects + autoCompactionText + outcome.warnings.map { "\nwarning: " + $0 }.joined() + noteLines
         }
         return "nothing committed to \(table): \(outcome.skipped ?? "no rows") (" + counts + ")" + rejects + noteLines
+    }
+
+    private var autoCompactionText: String {
+        guard let compaction = outcome.autoCompaction, let version = compaction.version else { return "" }
+        return "\nauto-compacted \(compaction.filesRemoved) small file(s) in \(compaction.partitionsCompacted) "
+            + "partition(s) into \(compaction.filesAdded) (lake.autoCompact.minFiles): version \(version)"
     }
 
     /// One JSON object for scripts.
     public var json: String {
         func string(_ text: String?) -> String { text.map { ValueText.quoted($0) } ?? "null" }
+        let auto = outcome.autoCompaction.map { compaction in
+            "{\"version\":\(compaction.version.map(String.init) ?? "null"),\"files_removed\":\(compaction.filesRemoved),"
+                + "\"files_added\":\(compaction.filesAdded),\"partitions\":\(compaction.partitionsCompacted)}"
+        } ?? "null"
         return "{\"table\":\(string(table)),\"committed\":\(outcome.version != nil),"
             + "\"version\":\(outcome.version.map(String.init) ?? "null"),\"skipped\":\(string(outcome.skipped)),"
             + "\"input_files\":\(inputFiles),\"rows\":\(rowsRead),\"rows_rejected\":\(rowsRejected),"
@@ -61,6 +71,7 @@ public struct IngestReport: Sendable {
             + "\"notes\":[\(notes.map { string($0) }.joined(separator: ","))],\"files_added\":\(outcome.filesAdded),"
             + "\"files_removed\":\(outcome.filesRemoved),\"bytes_added\":\(outcome.bytesAdded),"
             + "\"retries\":\(outcome.retries),\"checkpoint\":\(outcome.checkpointVersion.map(String.init) ?? "null"),"
+            + "\"auto_compaction\":\(auto),"
             + "\"warnings\":[\(outcome.warnings.map { string($0) }.joined(separator: ","))],\"seconds\":\(seconds)}"
     }
 
