@@ -131,6 +131,26 @@ def run_deltars(table, threads, work):
     return report["seconds"], report["before"], count_rows_deltalake(copy), report
 
 
+Q6 = ("SELECT sum(l_extendedprice * l_discount) AS revenue FROM lineitem "
+      "WHERE l_shipdate >= DATE '1994-01-01' AND l_shipdate < DATE '1995-01-01' "
+      "AND l_discount BETWEEN 0.05 AND 0.07 AND l_quantity < 24")
+
+
+def time_q6(lake, table_path, threads, reps):
+    """Median seconds of `lake query` running Q6 over the table at `table_path` (whole process), and its answer."""
+    sql = Q6.replace("FROM lineitem", f"FROM '{table_path}'")
+    times, answer = [], None
+    for _ in range(reps + 1):
+        start = time.perf_counter()
+        result = subprocess.run(pinned(threads) + [lake, "--threads", str(threads), "query", "--format", "csv", sql],
+                                capture_output=True, text=True, env=thread_env(threads))
+        times.append(time.perf_counter() - start)
+        if result.returncode != 0:
+            raise SystemExit(f"lake query failed: {result.stderr}")
+        answer = result.stdout.strip().splitlines()[-1]
+    return statistics.median(times[1:]), answer
+
+
 def main():
     reexec_in_venv()
     parser = argparse.ArgumentParser()
@@ -148,7 +168,11 @@ def main():
         expected = table.num_rows
         print(f"built: {args.appends} appends of ~{-(-expected // args.appends)} rows; lake {lake_build:.1f} s "
               f"({args.appends} processes), delta-rs {deltars_build:.1f} s (in-process)")
-        rows = []
+        single_dir = os.path.join(root, "single")
+        subprocess.run([args.lake, "--lake", single_dir, "ingest", "lineitem", SOURCE, "--target-file-size", "4G"],
+                       check=True, capture_output=True)
+        single_table = os.path.join(single_dir, "lineitem")
+        rows, q6_rows = [], []
         for threads in [int(t) for t in args.threads.split(",")]:
             times = {"lake": [], "delta-rs": []}
             for rep in range(args.reps):
@@ -167,6 +191,13 @@ def main():
             lake_median = statistics.median(times["lake"])
             deltars_median = statistics.median(times["delta-rs"])
             rows.append((threads, deltars_median, lake_median, lake_median / deltars_median))
+            # Q6 over the many-file table, the compacted copy and a one-file table of the same rows.
+            q6_many, answer_many = time_q6(args.lake, lake_table, threads, args.reps)
+            q6_compacted, answer_compacted = time_q6(args.lake, os.path.join(root, "lake-copy"), threads, args.reps)
+            q6_single, answer_single = time_q6(args.lake, single_table, threads, args.reps)
+            if not (answer_many == answer_compacted == answer_single):
+                raise SystemExit(f"Q6 answers differ: {answer_many} / {answer_compacted} / {answer_single}")
+            q6_rows.append((threads, q6_many, q6_compacted, q6_single))
         print()
         print(f"lineitem SF1, {args.appends} files → target {TARGET >> 20} MiB, medians of {args.reps} reps, "
               "rows checked with deltalake after every compaction; ratio < 1 means lake is faster")
@@ -175,6 +206,13 @@ def main():
         print("|---:|---:|---:|---:|")
         for threads, deltars, lake, ratio in rows:
             print(f"| {threads} | {deltars:.2f} | {lake:.2f} | {ratio:.2f} |")
+        print()
+        print("Q6 with `lake query` (whole process, median), same answer on all three tables:")
+        print()
+        print("| threads | 200 files s | compacted s | one file s | compacted / one file |")
+        print("|---:|---:|---:|---:|---:|")
+        for threads, many, compacted, single in q6_rows:
+            print(f"| {threads} | {many:.3f} | {compacted:.3f} | {single:.3f} | {compacted / single:.2f} |")
 
 
 if __name__ == "__main__":
