@@ -136,17 +136,23 @@ public enum Compaction {
                     reader, like: readers.first ?? reader, codec: request.options.parquet.compression,
                     minRowGroupRows: request.copyRowGroupsOfAtLeast)
             else { return nil }
-            if let stats = file.stats, let value = try? JSONReader.parse(stats),
-                let records = value["numRecords"]?.int64Value, records != Int64(reader.rowCount)
-            {
-                throw .invalidRequest(
-                    table: scan.snapshot.tableRoot,
-                    reason: "file \(file.path) holds \(reader.rowCount) rows but its statistics say \(records); "
-                        + "compaction stopped before committing anything")
-            }
+            try checkRowCount(file, rows: reader.rowCount, table: scan.snapshot.tableRoot)
             readers.append(reader)
         }
         return readers
+    }
+
+    /// Throws unless `file` holds the row count its statistics state (when they state one): a
+    /// compaction must neither lose nor double a row.
+    static func checkRowCount(_ file: AddFile, rows: Int, table: String) throws(DeltaError) {
+        if let stats = file.stats, let value = try? JSONReader.parse(stats),
+            let expected = value["numRecords"]?.int64Value, expected != Int64(rows)
+        {
+            throw .invalidRequest(
+                table: table,
+                reason: "file \(file.path) holds \(rows) rows but its statistics say \(expected); "
+                    + "compaction stopped before committing anything")
+        }
     }
 
     /// The files to rewrite, one group per partition, in log order.
@@ -197,44 +203,25 @@ public enum Compaction {
                     tableRoot: snapshot.tableRoot, schema: scan.schema, partitionColumns: snapshot.partitionColumns,
                     options: options)
                 writers.append(writer)
+                var rowCounts: [Int] = []
                 if let readers = try copyableReaders(group, scan: scan, writer: writer, request: request) {
                     let partition = snapshot.partitionColumns.map { group[0].partitionValues[$0] ?? nil }
                     try writer.copyRowGroups(of: readers, partition: partition)
-                    for (file, reader) in zip(group, readers) {
-                        outcome.rowsRewritten += reader.rowCount
-                        removes.append(
-                            RemoveFile(
-                                path: file.path, deletionTimestamp: now, dataChange: false, extendedFileMetadata: true,
-                                partitionValues: file.partitionValues, size: file.size))
-                        outcome.bytesRemoved += file.size
-                    }
-                    for var add in try await writer.finish() {
-                        add.dataChange = false
-                        adds.append(add)
-                        outcome.bytesAdded += add.size
-                    }
-                    outcome.filesRemoved += group.count
-                    outcome.partitionsCompacted += 1
+                    rowCounts = readers.map(\.rowCount)
                     outcome.rowGroupsCopied += readers.reduce(0) { $0 + $1.rowGroupCount }
-                    continue
+                } else {
+                    for file in group {
+                        var fileRows = 0
+                        for batch in try await scan.read(file, threads: threads) {
+                            try await writer.write(batch)
+                            fileRows += batch.rowCount
+                        }
+                        try checkRowCount(file, rows: fileRows, table: snapshot.tableRoot)
+                        rowCounts.append(fileRows)
+                    }
                 }
-                for file in group {
-                    var fileRows = 0
-                    for batch in try await scan.read(file, threads: threads) {
-                        try await writer.write(batch)
-                        fileRows += batch.rowCount
-                    }
-                    // A file that reads back fewer or more rows than its statistics promise is not
-                    // rewritten silently: compaction must neither lose nor double a row.
-                    if let stats = file.stats, let value = try? JSONReader.parse(stats),
-                        let expected = value["numRecords"]?.int64Value, expected != Int64(fileRows)
-                    {
-                        throw DeltaError.invalidRequest(
-                            table: snapshot.tableRoot,
-                            reason: "file \(file.path) holds \(fileRows) rows but its statistics say \(expected); "
-                                + "compaction stopped before committing anything")
-                    }
-                    outcome.rowsRewritten += fileRows
+                for (file, rows) in zip(group, rowCounts) {
+                    outcome.rowsRewritten += rows
                     removes.append(
                         RemoveFile(
                             path: file.path, deletionTimestamp: now, dataChange: false, extendedFileMetadata: true,
