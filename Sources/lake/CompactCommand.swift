@@ -26,6 +26,9 @@ extension Lake {
         @Option(help: "Target file size (default: the table's delta.targetFileSize, else 128M; suffixes K, M, G).")
         var targetSize: String?
 
+        @Option(help: "Sort each rewritten partition by these columns, comma-separated (clusters values for file skipping).")
+        var sortBy: String?
+
         @Option(help: "text (default) or json: the summary printed at the end.")
         var format: SummaryFormat = .text
 
@@ -43,6 +46,7 @@ extension Lake {
                 request.options.parquet = try writer.options()
                 request.options.parquet.threads = global.resolvedThreads
                 request.targetFileSize = targetSize.flatMap(TableProperties.parseByteCount)
+                request.sortColumns = sortBy.map(parseColumnList) ?? []
                 let location = try TableLocation.resolve(table, lakeRoot: global.lakeRoot)
                 let report = try await TableCompaction.run(location, predicate: `where`, request: request)
                 Terminal.write((format == .json ? report.json : report.text) + "\n")

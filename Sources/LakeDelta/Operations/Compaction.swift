@@ -16,6 +16,12 @@ public struct CompactionRequest: Sendable {
     /// How many times to plan again on a newer snapshot after a concurrent commit removed files
     /// this compaction was rewriting.
     public var maxAttempts: Int
+    /// Columns to sort each rewritten partition by (`lake compact --sort-by`); empty: keep log order.
+    /// With sort columns, every file of a partition is rewritten unless all of them already carry
+    /// the tag ``Compaction/sortedByTag`` with these columns and at most one is small.
+    public var sortColumns: [String] = []
+    /// Sorts a partition's rows by ``sortColumns`` (the engine supplies it; LakeDelta has no sort).
+    public var sortRows: (@Sendable ([RecordBatch], [String]) async throws -> [RecordBatch])?
     /// A partition is compacted only when it holds at least this many small files (at least 2).
     public var minimumSmallFiles: Int = 2
     /// Whether this compaction was started by an ingest (`lake.autoCompact.minFiles`), recorded
@@ -98,9 +104,20 @@ public enum Compaction {
             }
             var outcome = CompactionOutcome(readVersion: snapshot.version, targetFileSize: target)
             outcome.conflictRetries = attempt - 1
-            let plan = plan(
-                snapshot.files, targetFileSize: target, filter: request.partitionFilter,
-                minimumSmallFiles: request.minimumSmallFiles)
+            for column in request.sortColumns where snapshot.schema.field(named: column) == nil {
+                throw .invalidRequest(
+                    table: tableRoot,
+                    reason: "cannot sort by '\(column)': the columns are "
+                        + snapshot.schema.fields.map(\.name).joined(separator: ", "))
+            }
+            let plan =
+                request.sortColumns.isEmpty
+                ? plan(
+                    snapshot.files, targetFileSize: target, filter: request.partitionFilter,
+                    minimumSmallFiles: request.minimumSmallFiles)
+                : sortPlan(
+                    snapshot.files, targetFileSize: target, filter: request.partitionFilter,
+                    columns: request.sortColumns)
             outcome.partitionsConsidered = plan.partitionsConsidered
             guard !plan.groups.isEmpty else { return outcome }
             do throws(DeltaError) {
@@ -140,6 +157,34 @@ public enum Compaction {
             readers.append(reader)
         }
         return readers
+    }
+
+    /// The tag a sorting compaction puts on the files it writes: the sort columns, comma-separated.
+    public static let sortedByTag = "lake.sortedBy"
+
+    /// With sort columns: every partition (after the filter) whose files are not all tagged as
+    /// sorted by `columns` with at most one small file among them, all of its files.
+    static func sortPlan(
+        _ files: [AddFile], targetFileSize: Int, filter: (@Sendable ([String: String?]) -> Bool)?, columns: [String]
+    ) -> Plan {
+        let smallLimit = Int64(targetFileSize) - Int64(targetFileSize) / 4
+        let tag = columns.joined(separator: ",")
+        var groupIndex: [[String: String?]: Int] = [:]
+        var groups: [[AddFile]] = []
+        for file in files where file.deletionVector == nil {
+            if let filter, !filter(file.partitionValues) { continue }
+            if let index = groupIndex[file.partitionValues] {
+                groups[index].append(file)
+            } else {
+                groupIndex[file.partitionValues] = groups.count
+                groups.append([file])
+            }
+        }
+        let considered = groups.count
+        groups.removeAll { group in
+            group.allSatisfy { ($0.tags?[sortedByTag] ?? nil) == tag } && group.filter { $0.size < smallLimit }.count <= 1
+        }
+        return Plan(groups: groups, partitionsConsidered: considered)
     }
 
     /// Throws unless `file` holds the row count its statistics state (when they state one): a
@@ -204,7 +249,27 @@ public enum Compaction {
                     options: options)
                 writers.append(writer)
                 var rowCounts: [Int] = []
-                if let readers = try copyableReaders(group, scan: scan, writer: writer, request: request) {
+                if let sortRows = request.sortRows, !request.sortColumns.isEmpty {
+                    var batches: [RecordBatch] = []
+                    for file in group {
+                        let fileBatches = try await scan.read(file, threads: threads)
+                        let fileRows = fileBatches.reduce(0) { $0 + $1.rowCount }
+                        try checkRowCount(file, rows: fileRows, table: snapshot.tableRoot)
+                        rowCounts.append(fileRows)
+                        batches += fileBatches
+                    }
+                    let sorted: [RecordBatch]
+                    do {
+                        sorted = try await sortRows(batches, request.sortColumns)
+                    } catch {
+                        throw DeltaError.invalidRequest(table: snapshot.tableRoot, reason: "sorting failed: \(error)")
+                    }
+                    guard sorted.reduce(0, { $0 + $1.rowCount }) == rowCounts.reduce(0, +) else {
+                        throw DeltaError.invalidRequest(
+                            table: snapshot.tableRoot, reason: "sorting changed the number of rows; nothing was committed")
+                    }
+                    for batch in sorted { try await writer.write(batch) }
+                } else if let readers = try copyableReaders(group, scan: scan, writer: writer, request: request) {
                     let partition = snapshot.partitionColumns.map { group[0].partitionValues[$0] ?? nil }
                     try writer.copyRowGroups(of: readers, partition: partition)
                     rowCounts = readers.map(\.rowCount)
@@ -230,6 +295,9 @@ public enum Compaction {
                 }
                 for var add in try await writer.finish() {
                     add.dataChange = false
+                    if !request.sortColumns.isEmpty {
+                        add.tags = [Self.sortedByTag: .some(request.sortColumns.joined(separator: ","))]
+                    }
                     adds.append(add)
                     outcome.bytesAdded += add.size
                 }
@@ -243,6 +311,8 @@ public enum Compaction {
         outcome.filesAdded = adds.count
         let parameters: [String: String] = [
             "targetSize": String(target), "auto": request.isAutomatic ? "true" : "false",
+            "zOrderBy": JSONWriter.encode(.array([])),
+            "sortBy": JSONWriter.encode(.array(request.sortColumns.map { .string($0) })),
             "predicate": JSONWriter.encode(.array(request.predicateText.map { [.string($0)] } ?? [])),
         ]
         let operation = CommitOperation(

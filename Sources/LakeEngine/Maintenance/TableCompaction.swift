@@ -1,4 +1,6 @@
+import LakeColumnar
 import LakeDelta
+import LakeExecution
 
 /// `lake compact`: bin-packs a table's small files (SPEC.md §2.10, §7.6).
 public enum TableCompaction {
@@ -18,11 +20,29 @@ public enum TableCompaction {
             request.partitionFilter = { predicate.matches($0) }
             request.predicateText = text
         }
+        if !request.sortColumns.isEmpty {
+            let threads = max(1, request.options.parquet.threads)
+            request.sortRows = { batches, columns in try await sort(batches, by: columns, threads: threads) }
+        }
         let outcome = try await Compaction.run(tableRoot: location.path, request: request)
         let elapsed = clock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         return CompactionReport(table: location.argument, outcome: outcome, seconds: seconds)
     }
+}
+
+/// `batches` as one batch sorted by `columns` (ascending, nulls first, as Spark's OPTIMIZE
+/// clustering and Parquet's min/max statistics want them).
+func sort(_ batches: [RecordBatch], by columns: [String], threads: Int) async throws -> [RecordBatch] {
+    guard let schema = batches.first?.schema else { return [] }
+    let keys = try columns.map { name in
+        guard let index = schema.index(of: name) else {
+            throw DeltaError.invalidRequest(table: "-", reason: "no column '\(name)' to sort by")
+        }
+        return SortKey(expression: .column(index, schema.fields[index].type), descending: false, nullsFirst: true)
+    }
+    let batch = RecordBatch.concatenate(batches, schema: schema)
+    return try await Executor(threads: threads).execute(.sort(.values(batch), keys, limit: nil))
 }
 
 /// What `lake compact` prints.
