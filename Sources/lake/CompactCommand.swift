@@ -29,12 +29,16 @@ extension Lake {
         @Option(help: "Sort each rewritten partition by these columns, comma-separated (clusters values for file skipping).")
         var sortBy: String?
 
+        @Option(help: "Cluster each rewritten partition along a Z-order curve over these columns (skipping on any of them).")
+        var zorderBy: String?
+
         @Option(help: "text (default) or json: the summary printed at the end.")
         var format: SummaryFormat = .text
 
         @OptionGroup var writer: WriterOptions
 
         func validate() throws {
+            if sortBy != nil && zorderBy != nil { throw ValidationError("Give --sort-by or --zorder-by, not both.") }
             if let targetSize, TableProperties.parseByteCount(targetSize) == nil {
                 throw ValidationError("--target-size takes a byte count such as 134217728, 64M or 1G.")
             }
@@ -47,6 +51,10 @@ extension Lake {
                 request.options.parquet.threads = global.resolvedThreads
                 request.targetFileSize = targetSize.flatMap(TableProperties.parseByteCount)
                 request.sortColumns = sortBy.map(parseColumnList) ?? []
+                if let zorderBy {
+                    request.sortColumns = parseColumnList(zorderBy)
+                    request.zOrder = true
+                }
                 let location = try TableLocation.resolve(table, lakeRoot: global.lakeRoot)
                 let report = try await TableCompaction.run(location, predicate: `where`, request: request)
                 Terminal.write((format == .json ? report.json : report.text) + "\n")

@@ -60,4 +60,47 @@ struct CompactSortTests {
         request.sortColumns = ["nope"]
         await #expect(throws: DeltaError.self) { _ = try await TableCompaction.run(location, predicate: nil, request: request) }
     }
+
+    @Test("--zorder-by clusters on two columns: each output file spans a narrower range of both than the table")
+    func zOrders() async throws {
+        let lake = FileManager.default.temporaryDirectory.path + "/lake-zorder-\(UInt64.random(in: 0...UInt64.max))"
+        defer { try? FileManager.default.removeItem(atPath: lake) }
+        let root = lake + "/t"
+        let schema = Schema([Field("x", .int64, isNullable: false), Field("y", .int64, isNullable: false)])
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<4 {
+            let xs = (0..<5_000).map { _ in Int64.random(in: 0..<1_000, using: &generator) }
+            let ys = (0..<5_000).map { _ in Int64.random(in: 0..<1_000, using: &generator) }
+            let batch = RecordBatch(
+                schema: schema,
+                columns: [.int64(PrimitiveColumn(values: ContiguousArray(xs))), .int64(PrimitiveColumn(values: ContiguousArray(ys)))],
+                rowCount: 5_000)
+            let session = try WriteSession(tableRoot: root, schema: schema, request: WriteRequest())
+            try await session.write(batch)
+            _ = try await session.commit()
+        }
+        let location = try TableLocation.resolve(root, lakeRoot: lake)
+        let size = try Snapshot.load(table: root).files.reduce(0) { $0 + Int($1.size) }
+        var request = CompactionRequest(targetFileSize: size / 4)
+        request.sortColumns = ["x", "y"]
+        request.zOrder = true
+        let report = try await TableCompaction.run(location, predicate: nil, request: request)
+        #expect(report.outcome.rowsRewritten == 20_000)
+        let snapshot = try Snapshot.load(table: root)
+        #expect(snapshot.files.count >= 3)
+        for file in snapshot.files {
+            #expect(file.tags?[Compaction.zOrderedByTag] == .some("x,y"))
+            let text = try #require(file.stats)
+            let stats = try #require(FileStatistics(json: text, schema: schema))
+            guard case .integer(let xMin)? = stats.column("x")?.min, case .integer(let xMax)? = stats.column("x")?.max,
+                case .integer(let yMin)? = stats.column("y")?.min, case .integer(let yMax)? = stats.column("y")?.max
+            else {
+                Issue.record("no bounds")
+                continue
+            }
+            // A quarter of the rows along the curve covers about half of one axis; never the whole square.
+            #expect((xMax - xMin) * (yMax - yMin) < 900 * 900)
+        }
+        #expect(try await TableCompaction.run(location, predicate: nil, request: request).outcome.version == nil)
+    }
 }

@@ -20,6 +20,9 @@ public struct CompactionRequest: Sendable {
     /// With sort columns, every file of a partition is rewritten unless all of them already carry
     /// the tag ``Compaction/sortedByTag`` with these columns and at most one is small.
     public var sortColumns: [String] = []
+    /// Whether ``sortColumns`` are clustered by a Z-order curve (`--zorder-by`) rather than sorted
+    /// lexicographically; files are then tagged ``Compaction/zOrderedByTag``.
+    public var zOrder = false
     /// Sorts a partition's rows by ``sortColumns`` (the engine supplies it; LakeDelta has no sort).
     public var sortRows: (@Sendable ([RecordBatch], [String]) async throws -> [RecordBatch])?
     /// A partition is compacted only when it holds at least this many small files (at least 2).
@@ -117,7 +120,7 @@ public enum Compaction {
                     minimumSmallFiles: request.minimumSmallFiles)
                 : sortPlan(
                     snapshot.files, targetFileSize: target, filter: request.partitionFilter,
-                    columns: request.sortColumns)
+                    columns: request.sortColumns, tagKey: request.zOrder ? zOrderedByTag : sortedByTag)
             outcome.partitionsConsidered = plan.partitionsConsidered
             guard !plan.groups.isEmpty else { return outcome }
             do throws(DeltaError) {
@@ -161,11 +164,14 @@ public enum Compaction {
 
     /// The tag a sorting compaction puts on the files it writes: the sort columns, comma-separated.
     public static let sortedByTag = "lake.sortedBy"
+    /// The tag a Z-ordering compaction puts on the files it writes: the columns, comma-separated.
+    public static let zOrderedByTag = "lake.zOrderBy"
 
     /// With sort columns: every partition (after the filter) whose files are not all tagged as
     /// sorted by `columns` with at most one small file among them, all of its files.
     static func sortPlan(
-        _ files: [AddFile], targetFileSize: Int, filter: (@Sendable ([String: String?]) -> Bool)?, columns: [String]
+        _ files: [AddFile], targetFileSize: Int, filter: (@Sendable ([String: String?]) -> Bool)?, columns: [String],
+        tagKey: String = sortedByTag
     ) -> Plan {
         let smallLimit = Int64(targetFileSize) - Int64(targetFileSize) / 4
         let tag = columns.joined(separator: ",")
@@ -182,7 +188,7 @@ public enum Compaction {
         }
         let considered = groups.count
         groups.removeAll { group in
-            group.allSatisfy { ($0.tags?[sortedByTag] ?? nil) == tag } && group.filter { $0.size < smallLimit }.count <= 1
+            group.allSatisfy { ($0.tags?[tagKey] ?? nil) == tag } && group.filter { $0.size < smallLimit }.count <= 1
         }
         return Plan(groups: groups, partitionsConsidered: considered)
     }
@@ -268,7 +274,15 @@ public enum Compaction {
                         throw DeltaError.invalidRequest(
                             table: snapshot.tableRoot, reason: "sorting changed the number of rows; nothing was committed")
                     }
-                    for batch in sorted { try await writer.write(batch) }
+                    // In slices, so that files roll at the target size inside one big sorted batch.
+                    for batch in sorted {
+                        var start = 0
+                        while start < batch.rowCount {
+                            let end = min(batch.rowCount, start + 4_096)
+                            try await writer.write(start == 0 && end == batch.rowCount ? batch : batch.slice(start..<end))
+                            start = end
+                        }
+                    }
                 } else if let readers = try copyableReaders(group, scan: scan, writer: writer, request: request) {
                     let partition = snapshot.partitionColumns.map { group[0].partitionValues[$0] ?? nil }
                     try writer.copyRowGroups(of: readers, partition: partition)
@@ -296,7 +310,10 @@ public enum Compaction {
                 for var add in try await writer.finish() {
                     add.dataChange = false
                     if !request.sortColumns.isEmpty {
-                        add.tags = [Self.sortedByTag: .some(request.sortColumns.joined(separator: ","))]
+                        add.tags = [
+                            request.zOrder ? Self.zOrderedByTag : Self.sortedByTag:
+                                .some(request.sortColumns.joined(separator: ","))
+                        ]
                     }
                     adds.append(add)
                     outcome.bytesAdded += add.size
@@ -311,8 +328,8 @@ public enum Compaction {
         outcome.filesAdded = adds.count
         let parameters: [String: String] = [
             "targetSize": String(target), "auto": request.isAutomatic ? "true" : "false",
-            "zOrderBy": JSONWriter.encode(.array([])),
-            "sortBy": JSONWriter.encode(.array(request.sortColumns.map { .string($0) })),
+            "zOrderBy": JSONWriter.encode(.array(request.zOrder ? request.sortColumns.map { .string($0) } : [])),
+            "sortBy": JSONWriter.encode(.array(request.zOrder ? [] : request.sortColumns.map { .string($0) })),
             "predicate": JSONWriter.encode(.array(request.predicateText.map { [.string($0)] } ?? [])),
         ]
         let operation = CommitOperation(

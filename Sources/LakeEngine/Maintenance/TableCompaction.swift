@@ -22,7 +22,12 @@ public enum TableCompaction {
         }
         if !request.sortColumns.isEmpty {
             let threads = max(1, request.options.parquet.threads)
-            request.sortRows = { batches, columns in try await sort(batches, by: columns, threads: threads) }
+            let zOrder = request.zOrder
+            request.sortRows = { batches, columns in
+                zOrder
+                    ? try await zOrderSort(batches, by: columns, threads: threads)
+                    : try await sort(batches, by: columns, threads: threads)
+            }
         }
         let outcome = try await Compaction.run(tableRoot: location.path, request: request)
         let elapsed = clock.now - start
@@ -43,6 +48,55 @@ func sort(_ batches: [RecordBatch], by columns: [String], threads: Int) async th
     }
     let batch = RecordBatch.concatenate(batches, schema: schema)
     return try await Executor(threads: threads).execute(.sort(.values(batch), keys, limit: nil))
+}
+
+/// `batches` as one batch ordered along a Z-order curve over `columns`: each column's values are
+/// ranked (ascending, nulls first) and scaled to 64 / `columns.count` bits, the bits of the ranks are
+/// interleaved into one key, and the rows are sorted by that key. Rows near each other in every
+/// column land near each other in the file, so min/max statistics skip on any of the columns.
+func zOrderSort(_ batches: [RecordBatch], by columns: [String], threads: Int) async throws -> [RecordBatch] {
+    guard let schema = batches.first?.schema else { return [] }
+    let batch = RecordBatch.concatenate(batches, schema: schema)
+    let rows = batch.rowCount
+    guard rows > 1, !columns.isEmpty else { return [batch] }
+    let bits = max(1, 64 / columns.count)
+    var keys = [UInt64](repeating: 0, count: rows)
+    let rowIndex = Column.int64(PrimitiveColumn(values: ContiguousArray((0..<rows).map { Int64($0) })))
+    for (position, name) in columns.enumerated() {
+        guard let index = schema.index(of: name) else {
+            throw DeltaError.invalidRequest(table: "-", reason: "no column '\(name)' to Z-order by")
+        }
+        let pair = RecordBatch(
+            schema: Schema([schema.fields[index], Field("row", .int64, isNullable: false)]),
+            columns: [batch.columns[index], rowIndex], rowCount: rows)
+        let key = SortKey(expression: .column(0, schema.fields[index].type), descending: false, nullsFirst: true)
+        let ranked = try await Executor(threads: threads).execute(.sort(.values(pair), [key], limit: nil))
+        var rank = 0
+        for part in ranked {
+            guard case .int64(let order) = part.columns[1] else { continue }
+            for row in order.values {
+                // The rank scaled to `bits` bits, spread so that bit b lands at b * columns.count + position.
+                let scaled = UInt64((UInt128(rank) << UInt128(bits)) / UInt128(rows))
+                var spread: UInt64 = 0
+                for bit in 0..<bits where scaled & (1 << UInt64(bit)) != 0 {
+                    let target = bit * columns.count + position
+                    if target < 64 { spread |= 1 << UInt64(target) }
+                }
+                keys[Int(row)] |= spread
+                rank += 1
+            }
+        }
+    }
+    // Sort by the interleaved key (as a signed column: flip the top bit to keep the order).
+    let keyColumn = Column.int64(PrimitiveColumn(values: ContiguousArray(keys.map { Int64(bitPattern: $0 ^ (1 << 63)) })))
+    let keyed = RecordBatch(
+        schema: Schema(schema.fields + [Field("__zorder", .int64, isNullable: false)]),
+        columns: batch.columns + [keyColumn], rowCount: rows)
+    let sortKey = SortKey(expression: .column(schema.count, .int64), descending: false, nullsFirst: true)
+    let sorted = try await Executor(threads: threads).execute(.sort(.values(keyed), [sortKey], limit: nil))
+    return sorted.map { part in
+        RecordBatch(schema: schema, columns: Array(part.columns.prefix(schema.count)), rowCount: part.rowCount)
+    }
 }
 
 /// What `lake compact` prints.
