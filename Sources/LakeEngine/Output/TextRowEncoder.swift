@@ -418,6 +418,14 @@ public struct TextRowEncoder {
     /// Appends a CSV field for `value`: as is, or quoted with doubled quotes when it holds a
     /// comma, quote, CR or LF, starts or ends with a space, or is empty.
     static func appendCSVString<Bytes: Collection<UInt8>>(_ value: Bytes, to bytes: inout ContiguousArray<UInt8>) {
+        if value.contains(where: { $0 >= 0x80 }) {
+            // Repair invalid UTF-8 (U+FFFD) as every other text output does.
+            let repaired = ContiguousArray(String(decoding: value, as: UTF8.self).utf8)
+            if !repaired.elementsEqual(value) {
+                appendCSVString(repaired, to: &bytes)
+                return
+            }
+        }
         var needsQuotes = value.isEmpty || value.first == 0x20
         if !needsQuotes {
             var last: UInt8 = 0
