@@ -11,7 +11,7 @@ import LakeColumnar
 /// CSV: a header line, fields quoted per RFC 4180 when they hold a comma, quote, line break or a
 /// leading or trailing space; an empty string is `""` and NULL an empty field. JSON lines: one
 /// object per line, keys in schema order, NULL as `null`.
-public struct TextRowEncoder {
+public struct TextRowEncoder: Sendable {
     /// The two line-oriented formats.
     public enum Format: Sendable {
         case csv
@@ -20,7 +20,7 @@ public struct TextRowEncoder {
 
     /// The value texts of every column of the current batch, column after column in one arena:
     /// value `r` of column `c` is `bytes[offsets[c × (rows + 1) + r] ..< offsets[c × (rows + 1) + r + 1]]`.
-    struct EncodedColumns {
+    struct EncodedColumns: Sendable {
         var bytes = ContiguousArray<UInt8>()
         var offsets = ContiguousArray<Int>()
     }
