@@ -112,7 +112,7 @@ extension Lake {
                 "Wrote \(grouped(summary.rows)) \(generation.dataset.rawValue) rows (seed \(generation.seed)) "
                 + "to \(path) as \(generation.format.rawValue): \(megabytes) MB in \(time) s (\(grouped(rate)) rows/s)"
             if generation.format != .parquet && generation.dirtyFraction > 0 {
-                line += "; \(grouped(summary.dirtyRows)) dirty rows"
+                line += "; \(grouped(summary.dirtyRows)) dirty row\(summary.dirtyRows == 1 ? "" : "s")"
             }
             return line
         }

@@ -80,14 +80,17 @@ public struct Generation: Sendable {
         if !header.isEmpty { try sink(header) }
         let batchRows = self.batchRows
         let rows = self.rows
-        try await forEachBatchInOrder { index in
+        let schema = generator.schema
+        try await forEachBatchInOrder {
+            TextWorkspace(encoder: TextRowEncoder(schema: schema, format: textFormat))
+        } make: { index, workspace in
             let range = (index * batchRows)..<min((index + 1) * batchRows, rows)
-            var encoder = TextRowEncoder(schema: generator.schema, format: textFormat)
-            encoder.encode(generator.batch(range))
-            return Self.text(of: range, encoder: encoder, dirty: dirty)
-        } consume: { text in
-            bytes += text.count
-            try sink(text)
+            workspace.encoder.encode(generator.batch(range))
+            workspace.text.removeAll(keepingCapacity: true)
+            Self.appendText(of: range, encoder: workspace.encoder, dirty: dirty, to: &workspace.text)
+        } consume: { workspace in
+            bytes += workspace.text.count
+            try sink(workspace.text)
         }
         return Summary(rows: rows, dirtyRows: dirty.count, bytes: bytes)
     }
@@ -104,8 +107,10 @@ public struct Generation: Sendable {
         let batchRows = self.batchRows
         let rows = self.rows
         do {
-            try await forEachBatchInOrder { index in
-                generator.batch((index * batchRows)..<min((index + 1) * batchRows, rows))
+            try await forEachBatchInOrder {
+                generator.batch(0..<0)
+            } make: { index, batch in
+                batch = generator.batch((index * batchRows)..<min((index + 1) * batchRows, rows))
             } consume: { batch in
                 try await writer.write(batch)
             }
@@ -119,52 +124,65 @@ public struct Generation: Sendable {
 
     /// Makes batch `0..<batchCount` with `make` on up to ``threads`` tasks and hands each result to
     /// `consume` in batch order.
-    private func forEachBatchInOrder<Output: Sendable>(
-        _ make: @escaping @Sendable (Int) -> Output, consume: (Output) async throws -> Void
+    ///
+    /// Each task fills a workspace; once consumed, the workspace goes back to a pool and the next
+    /// task reuses its buffers, so steady state allocates (and page-faults) no new text buffers.
+    private func forEachBatchInOrder<Workspace: Sendable>(
+        makeWorkspace: () -> Workspace, make: @escaping @Sendable (Int, inout Workspace) -> Void,
+        consume: (Workspace) async throws -> Void
     ) async throws {
         let batchCount = (rows + batchRows - 1) / batchRows
         guard batchCount > 0 else { return }
         let inFlight = threads
-        try await withThrowingTaskGroup(of: (Int, Output).self) { group in
+        try await withThrowingTaskGroup(of: (Int, Workspace).self) { group in
             var next = 0
             var nextToConsume = 0
-            var done: [Int: Output] = [:]
-            while next < min(inFlight, batchCount) {
+            var done: [Int: Workspace] = [:]
+            var pool: [Workspace] = []
+            func start() {
                 let index = next
-                group.addTask { (index, make(index)) }
+                let workspace = pool.popLast() ?? makeWorkspace()
+                group.addTask {
+                    var workspace = workspace
+                    make(index, &workspace)
+                    return (index, workspace)
+                }
                 next += 1
             }
-            while let (index, output) = try await group.next() {
-                done[index] = output
+            while next < min(inFlight, batchCount) { start() }
+            while let (index, workspace) = try await group.next() {
+                done[index] = workspace
                 while let ready = done.removeValue(forKey: nextToConsume) {
                     try Task.checkCancellation()
                     try await consume(ready)
+                    pool.append(ready)
                     nextToConsume += 1
-                    if next < batchCount {
-                        let index = next
-                        group.addTask { (index, make(index)) }
-                        next += 1
-                    }
+                    if next < batchCount { start() }
                 }
             }
         }
     }
 
-    /// The text of rows `range` (encoded in `encoder`, row 0 = `range.lowerBound`), with the dirty
-    /// rows spoiled.
-    static func text(of range: Range<Int>, encoder: TextRowEncoder, dirty: DirtyRows) -> ContiguousArray<UInt8> {
-        var output = ContiguousArray<UInt8>()
-        let spoiled = dirty.rows(in: range)
+    /// Appends the text of rows `range` (encoded in `encoder`, row 0 = `range.lowerBound`) to
+    /// `output`, with the dirty rows spoiled.
+    static func appendText(
+        of range: Range<Int>, encoder: TextRowEncoder, dirty: DirtyRows, to output: inout ContiguousArray<UInt8>
+    ) {
         var clean = 0
-        for row in spoiled {
+        for row in dirty.rows(in: range) {
             let local = row.row - range.lowerBound
             encoder.appendRows(clean..<local, to: &output)
             DirtyText.append(row, local: local, encoder: encoder, to: &output)
             clean = local + 1
         }
         encoder.appendRows(clean..<range.count, to: &output)
-        return output
     }
+}
+
+/// One task's buffers for a batch of text: the encoder's arena and the batch's text.
+struct TextWorkspace: Sendable {
+    var encoder: TextRowEncoder
+    var text = ContiguousArray<UInt8>()
 }
 
 /// Spells one dirty row (SPEC.md §9.4).

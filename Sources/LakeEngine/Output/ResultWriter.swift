@@ -25,24 +25,27 @@ public final class ResultWriter {
     /// Writes the rows of `batch`.
     public func write(_ batch: RecordBatch) {
         if schema == nil { start(batch.schema) }
+        if format == .csv || format == .jsonl {
+            // Column at a time, no String per value (TextRowEncoder spells values like ValueText).
+            var encoder = TextRowEncoder(schema: batch.schema, format: format == .csv ? .csv : .jsonl)
+            encoder.encode(batch)
+            var bytes = ContiguousArray<UInt8>()
+            encoder.appendRows(0..<batch.rowCount, to: &bytes)
+            rowsWritten += batch.rowCount
+            if !bytes.isEmpty { sink(String(decoding: bytes, as: UTF8.self)) }
+            return
+        }
         let fields = batch.schema.fields
         var text = ""
         for row in 0..<batch.rowCount {
             let values = batch.columns.map { $0.scalar(at: row) }
             switch format {
-            case .csv:
-                text += values.map { csvField(ValueText.plain($0)) }.joined(separator: ",") + "\n"
-            case .jsonl, .json:
+            case .json:
                 var parts: [String] = []
                 for (field, value) in zip(fields, values) {
                     parts.append(ValueText.quoted(field.name) + ":" + ValueText.json(value, fields: nil, type: field.type))
                 }
-                let object = "{" + parts.joined(separator: ",") + "}"
-                if format == .jsonl {
-                    text += object + "\n"
-                } else {
-                    text += (rowsWritten == 0 ? "[\n" : ",\n") + object
-                }
+                text += (rowsWritten == 0 ? "[\n" : ",\n") + "{" + parts.joined(separator: ",") + "}"
             case .line:
                 if rowsWritten > 0 { text += "\n" }
                 let width = fields.map(\.name.count).max() ?? 0
@@ -52,6 +55,8 @@ public final class ResultWriter {
                 }
             case .table, .markdown:
                 bufferedRows.append(values.map { ValueText.plain($0, tableStyle: true) })
+            case .csv, .jsonl:
+                break  // written above
             }
             rowsWritten += 1
         }

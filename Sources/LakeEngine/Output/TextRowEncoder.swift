@@ -11,7 +11,7 @@ import LakeColumnar
 /// CSV: a header line, fields quoted per RFC 4180 when they hold a comma, quote, line break or a
 /// leading or trailing space; an empty string is `""` and NULL an empty field. JSON lines: one
 /// object per line, keys in schema order, NULL as `null`.
-public struct TextRowEncoder {
+public struct TextRowEncoder: Sendable {
     /// The two line-oriented formats.
     public enum Format: Sendable {
         case csv
@@ -20,7 +20,7 @@ public struct TextRowEncoder {
 
     /// The value texts of every column of the current batch, column after column in one arena:
     /// value `r` of column `c` is `bytes[offsets[c × (rows + 1) + r] ..< offsets[c × (rows + 1) + r + 1]]`.
-    struct EncodedColumns {
+    struct EncodedColumns: Sendable {
         var bytes = ContiguousArray<UInt8>()
         var offsets = ContiguousArray<Int>()
     }
@@ -198,43 +198,51 @@ public struct TextRowEncoder {
     /// Runs `write` for every non-null value, straight into the column's bytes; nulls become `null`
     /// in JSON and nothing in CSV. `write` must write at most `maxWidth` bytes per value (checked).
     ///
-    /// Room for `rows × maxWidth` bytes is made once and the unused tail dropped at the end, so no
-    /// value pays for a capacity or uniqueness check.
+    /// Room for `maxWidth` bytes per value is made once per chunk of 1,024 rows and the unused
+    /// tail dropped, so no value pays for a capacity or uniqueness check and the arena's capacity
+    /// grows with what is written, not with the worst case.
     @inline(__always)
     private static func encodeEach<Value>(
         _ column: PrimitiveColumn<Value>, maxWidth: Int, json: Bool, into encoded: inout EncodedColumns,
         _ write: (Value, inout ByteCursor) -> Void
     ) {
         let rows = column.count
-        let start = encoded.bytes.count
-        let capacity = rows * maxWidth
-        encoded.bytes.append(contentsOf: repeatElement(0, count: capacity))
         let firstOffset = encoded.offsets.count
         encoded.offsets.append(contentsOf: repeatElement(0, count: rows))
-        var used = 0
         var offsets = encoded.offsets
-        encoded.offsets = []
-        encoded.bytes.withUnsafeMutableBufferPointer { bytes in
-            offsets.withUnsafeMutableBufferPointer { offsets in
-                column.values.withUnsafeBufferPointer { values in
-                    let base = bytes.baseAddress! + start
-                    var cursor = ByteCursor(pointer: base)
-                    for row in 0..<rows {
-                        if let validity = column.validity, !validity.isValid(row) {
-                            if json { cursor.put("null") }
-                        } else {
-                            write(values[row], &cursor)
+        encoded.offsets = []  // so `offsets` is uniquely referenced and mutated in place
+        offsets.withUnsafeMutableBufferPointer { offsets in
+            column.values.withUnsafeBufferPointer { values in
+                var chunkStart = 0
+                while chunkStart < rows {
+                    let chunkEnd = min(chunkStart &+ 1024, rows)
+                    let start = encoded.bytes.count
+                    let room = (chunkEnd &- chunkStart) &* maxWidth
+                    encoded.bytes.append(contentsOf: repeatElement(0, count: room))
+                    var used = 0
+                    encoded.bytes.withUnsafeMutableBufferPointer { bytes in
+                        let base = bytes.baseAddress! + start
+                        var cursor = ByteCursor(pointer: base)
+                        for row in chunkStart..<chunkEnd {
+                            if let validity = column.validity, !validity.isValid(row) {
+                                if json { cursor.put("null") }
+                            } else {
+                                write(values[row], &cursor)
+                            }
+                            let written = cursor.pointer - base
+                            precondition(
+                                written <= (row &- chunkStart &+ 1) &* maxWidth,
+                                "internal: a value's text overflowed its room")
+                            offsets[firstOffset &+ row] = start &+ written
                         }
-                        let written = cursor.pointer - base
-                        precondition(written <= (row &+ 1) &* maxWidth, "internal: a value's text overflowed its room")
-                        offsets[firstOffset &+ row] = start &+ written
+                        used = cursor.pointer - base
                     }
-                    used = cursor.pointer - base
+                    encoded.bytes.removeLast(room &- used)
+                    chunkStart = chunkEnd
                 }
             }
         }
         encoded.offsets = offsets
-        encoded.bytes.removeLast(capacity - used)
     }
 
     private static func encodeIntegers<Value: FixedWidthInteger>(
@@ -410,6 +418,14 @@ public struct TextRowEncoder {
     /// Appends a CSV field for `value`: as is, or quoted with doubled quotes when it holds a
     /// comma, quote, CR or LF, starts or ends with a space, or is empty.
     static func appendCSVString<Bytes: Collection<UInt8>>(_ value: Bytes, to bytes: inout ContiguousArray<UInt8>) {
+        if value.contains(where: { $0 >= 0x80 }) {
+            // Repair invalid UTF-8 (U+FFFD) as every other text output does.
+            let repaired = ContiguousArray(String(decoding: value, as: UTF8.self).utf8)
+            if !repaired.elementsEqual(value) {
+                appendCSVString(repaired, to: &bytes)
+                return
+            }
+        }
         var needsQuotes = value.isEmpty || value.first == 0x20
         if !needsQuotes {
             var last: UInt8 = 0
@@ -434,22 +450,42 @@ public struct TextRowEncoder {
         bytes.append(UInt8(ascii: "\""))
     }
 
-    /// Appends `value` as a JSON string: quotes, backslashes and control characters escaped
-    /// (``ValueText/quoted(_:)``). Text that is not ASCII goes through `String` so invalid UTF-8 is
-    /// repaired the same way as elsewhere.
+    /// Appends `value` as a JSON string: quotes, backslashes and control characters escaped as
+    /// ``ValueText/quoted(_:)`` escapes them. Text that is not ASCII goes through `String`, so
+    /// invalid UTF-8 is repaired the same way as elsewhere.
     static func appendJSONString(_ value: UnsafeBufferPointer<UInt8>, to bytes: inout ContiguousArray<UInt8>) {
-        var plain = true
-        for byte in value where byte < 0x20 || byte >= 0x80 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-            plain = false
-            break
+        var escapes = 0
+        for byte in value {
+            if byte >= 0x80 {
+                bytes.append(contentsOf: ValueText.quoted(String(decoding: value, as: UTF8.self)).utf8)
+                return
+            }
+            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { escapes &+= 1 }
         }
-        if plain {
-            bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: "\""))
+        if escapes == 0 {
             bytes.append(contentsOf: value)
-            bytes.append(UInt8(ascii: "\""))
         } else {
-            bytes.append(contentsOf: ValueText.quoted(String(decoding: value, as: UTF8.self)).utf8)
+            let hexDigits: StaticString = "0123456789abcdef"
+            for byte in value {
+                switch byte {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                    bytes.append(UInt8(ascii: "\\"))
+                    bytes.append(byte)
+                case 10: appendASCII("\\n", to: &bytes)
+                case 13: appendASCII("\\r", to: &bytes)
+                case 9: appendASCII("\\t", to: &bytes)
+                case 0..<0x20:
+                    appendASCII("\\u00", to: &bytes)
+                    hexDigits.withUTF8Buffer { digits in
+                        bytes.append(digits[Int(byte >> 4)])
+                        bytes.append(digits[Int(byte & 15)])
+                    }
+                default: bytes.append(byte)
+                }
+            }
         }
+        bytes.append(UInt8(ascii: "\""))
     }
 }
 
