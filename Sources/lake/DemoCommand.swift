@@ -19,7 +19,7 @@ extension Lake {
         var rows: Int = 1_000_000
 
         @Option(help: "Commits to ingest the rows in (each makes small files).")
-        var batches: Int = 40
+        var batches: Int = 200
 
         @Option(help: "The demo table's name in the lake.")
         var table: String = "demo_sensors"

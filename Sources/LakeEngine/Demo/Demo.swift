@@ -25,7 +25,7 @@ public struct Demo: Sendable {
     public var threads: Int
 
     /// A demo of `rows` readings in `batches` commits to `table` of the lake at `lakeRoot`.
-    public init(lakeRoot: String, table: String = "demo_sensors", rows: Int, batches: Int = 40, days: Int = 4, threads: Int) {
+    public init(lakeRoot: String, table: String = "demo_sensors", rows: Int, batches: Int = 200, days: Int = 4, threads: Int) {
         self.lakeRoot = lakeRoot
         self.table = table
         self.rows = rows
@@ -84,7 +84,9 @@ public struct Demo: Sendable {
         let kpiBefore = try await engine.run(kpiQuery)
         let firstQuery = clock.now - start
         report(Self.table(kpiBefore.last, limit: 8))
-        report("   \(Self.grouped(Self.rows(kpiBefore.last).count)) rows in \(Self.seconds(firstQuery)) over \(before.files.count) files")
+        report(
+            "   \(Self.grouped(Self.rows(kpiBefore.last).count)) rows (the first 8 shown) in \(Self.seconds(firstQuery)) "
+                + "over \(before.files.count) files")
 
         report("5. Compact: merge each day's small files into files near the target size (lake compact \(table))")
         start = clock.now
@@ -166,7 +168,10 @@ public struct Demo: Sendable {
             remaining -= take
         }
         output.finish(schema: result.schema)
-        return text.hasSuffix("\n") ? String(text.dropLast()) : text
+        // The writer's closing "N rows" line counts only the rows shown; the step says how many there are.
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        while let last = lines.last, last.isEmpty || last.hasSuffix(" rows") || last.hasSuffix(" row") { lines.removeLast() }
+        return lines.joined(separator: "\n")
     }
 
     static func jsonText(_ value: JSONValue) -> String {
