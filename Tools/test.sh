@@ -40,6 +40,7 @@ lake_bin="$(swift build --show-bin-path)/lake"
 status=0
 LAKE_BIN="$lake_bin" .venv/bin/python Tools/interop/delta_roundtrip.py || status=1
 LAKE_BIN="$lake_bin" .venv/bin/python Tools/interop/text_ingest.py || status=1
+LAKE_BIN="$lake_bin" .venv/bin/python Tools/interop/stream_ingest.py || status=1
 LAKE_BIN="$lake_bin" python3 Tools/reliability/t3_t4_ingest.py || status=1
 LAKE_BIN="$lake_bin" .venv/bin/python Tools/reliability/t1_concurrent_writers.py || status=1
 LAKE_BIN="$lake_bin" .venv/bin/python Tools/reliability/t2_kill9.py || status=1

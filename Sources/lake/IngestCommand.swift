@@ -68,6 +68,15 @@ extension Lake {
         @Option(help: "Records sampled per input to infer column types (default 10000).")
         var sampleRows: Int = 10_000
 
+        @Flag(help: "With input -: keep reading standard input and commit a micro-batch per --batch-rows or --batch-seconds, until EOF or SIGINT/SIGTERM.")
+        var follow = false
+
+        @Option(help: "With --follow: commit once this many records are buffered (default 100000).")
+        var batchRows: Int = 100_000
+
+        @Option(help: "With --follow: commit once the oldest buffered record has waited this many seconds (default 5).")
+        var batchSeconds: Double = 5
+
         @Option(
             name: .customLong("property"),
             help: "A table property KEY=VALUE for a new table (repeatable), e.g. lake.autoCompact.minFiles=8 or delta.checkpointInterval=20.")
@@ -76,8 +85,9 @@ extension Lake {
         @OptionGroup var writer: WriterOptions
 
         func validate() throws {
-            if (txnApp == nil) != (txnVersion == nil) {
-                throw ValidationError("--txn-app and --txn-version go together.")
+            if follow ? (txnVersion != nil && txnApp == nil) : (txnApp == nil) != (txnVersion == nil) {
+                throw ValidationError(
+                    follow ? "--txn-version needs --txn-app." : "--txn-app and --txn-version go together.")
             }
             if let targetFileSize, Self.bytes(targetFileSize) == nil {
                 throw ValidationError("--target-file-size takes a byte count such as 134217728, 64M or 1G.")
@@ -85,6 +95,13 @@ extension Lake {
             _ = try formats()
             _ = try delimiterByte()
             _ = try tableProperties()
+            if follow {
+                guard inputs == ["-"] else { throw ValidationError("--follow reads standard input: give - as the only input.") }
+                guard batchRows >= 1, batchSeconds > 0 else {
+                    throw ValidationError("--batch-rows must be at least 1 and --batch-seconds more than 0.")
+                }
+                if try formats().input == .parquet { throw ValidationError("--follow reads CSV or JSON lines, not Parquet.") }
+            }
             if sampleRows < 1 { throw ValidationError("--sample-rows must be at least 1.") }
         }
 
@@ -149,6 +166,17 @@ extension Lake {
                 options.onError = onError
                 options.rejectsTable = try rejects.map { try TableLocation.resolve($0, lakeRoot: global.lakeRoot).path }
                 options.sampleRecords = sampleRows
+                if follow {
+                    let stream = StreamOptions(
+                        batchRows: batchRows, batchSeconds: batchSeconds,
+                        appId: txnApp ?? "lake-stream", firstVersion: txnVersion)
+                    let result = try await StreamIngest.run(
+                        tableRoot: location.path, request: request, options: options, stream: stream,
+                        threads: global.resolvedThreads
+                    ) { report in Terminal.write((summary == .json ? report.json : report.text) + "\n") }
+                    if summary == .text { Terminal.write(result.text + "\n") }
+                    return
+                }
                 let report = try await TextIngest.run(
                     tableRoot: location.path, inputs: inputs, request: request, options: options,
                     threads: global.resolvedThreads)
