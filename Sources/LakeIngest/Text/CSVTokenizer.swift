@@ -106,14 +106,27 @@ enum CSVTokenizer {
         _ bytes: UnsafeBufferPointer<UInt8>, columnCount: Int, delimiter: UInt8, quote: UInt8, limit: Int = .max
     ) -> FieldTable {
         let count = bytes.count
-        var table = FieldTable(columnCount: columnCount, expectedRecords: min(count / max(columnCount * 8, 1) + 16, 1 << 20))
+        var table = FieldTable(columnCount: columnCount)
         guard let base = bytes.baseAddress, count > 0 else {
             table.recordStarts.append(0)
+            table.newlines = 0
             return table
         }
+        // Records ≤ line breaks + 1: size every array once and write through pointers.
+        let newlines = countNewlines(base, count)
+        table.newlines = newlines
+        let maxRecords = min(newlines &+ 1, limit)
+        let slots = maxRecords &* columnCount
+        var starts = ContiguousArray<Int32>(repeating: 0, count: slots)
+        var lengths = ContiguousArray<Int32>(repeating: -1, count: slots)
+        var flags = ContiguousArray<UInt8>(repeating: 0, count: slots)
+        table.recordStarts.reserveCapacity(maxRecords &+ 1)
         var position = 0
         let delimiterWord = UInt64(delimiter) &* 0x0101_0101_0101_0101
-        while position < count && table.recordCount < limit {
+        starts.withUnsafeMutableBufferPointer { starts in
+        lengths.withUnsafeMutableBufferPointer { lengths in
+        flags.withUnsafeMutableBufferPointer { flags in
+        while position < count && table.recordCount < maxRecords {
             // Blank lines are not records.
             if base[position] == 0x0A {
                 position += 1
@@ -205,19 +218,13 @@ enum CSVTokenizer {
                     }
                 }
                 if fields < columnCount {
-                    table.starts.append(Int32(truncatingIfNeeded: fieldStart))
-                    table.lengths.append(Int32(truncatingIfNeeded: fieldEnd - fieldStart))
-                    table.flags.append(flag)
+                    let slot = table.recordCount &* columnCount &+ fields
+                    starts[slot] = Int32(truncatingIfNeeded: fieldStart)
+                    lengths[slot] = Int32(truncatingIfNeeded: fieldEnd &- fieldStart)
+                    flags[slot] = flag
                 }
                 fields += 1
                 if endsRecord { break record }
-            }
-            if fields < columnCount {
-                for _ in fields..<columnCount {
-                    table.starts.append(0)
-                    table.lengths.append(-1)
-                    table.flags.append(0)
-                }
             }
             if error == nil && fields != columnCount {
                 error = "expected \(columnCount) fields, found \(fields)"
@@ -225,6 +232,18 @@ enum CSVTokenizer {
             if let error { table.recordErrors.append((table.recordCount, error)) }
             table.recordCount += 1
         }
+        }
+        }
+        }
+        let used = table.recordCount &* columnCount
+        if used < slots {
+            starts.removeLast(slots &- used)
+            lengths.removeLast(slots &- used)
+            flags.removeLast(slots &- used)
+        }
+        table.starts = starts
+        table.lengths = lengths
+        table.flags = flags
         table.recordStarts.append(Int32(truncatingIfNeeded: min(position, count)))
         return table
     }

@@ -111,10 +111,8 @@ struct ChunkParser: Sendable {
                         record: String(decoding: bytes[start..<rawEnd], as: UTF8.self)))
             }
         }
-        var newlines = 0
-        if let base = bytes.baseAddress {
-            for index in 0..<bytes.count where base[index] == 0x0A { newlines &+= 1 }
-        }
+        var newlines = table.newlines
+        if newlines < 0 { newlines = bytes.baseAddress.map { countNewlines($0, bytes.count) } ?? 0 }
         return ParsedChunk(batch: batch, rejects: rejects, records: rowCount, newlines: newlines)
     }
 

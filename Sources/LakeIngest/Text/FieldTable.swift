@@ -28,6 +28,8 @@ struct FieldTable {
     var flags = ContiguousArray<UInt8>()
     /// Each record's first byte in the chunk, plus the end of the last record.
     var recordStarts = ContiguousArray<Int32>()
+    /// Line breaks in the chunk, when the tokenizer counted them (-1 otherwise).
+    var newlines = -1
     /// Records that are malformed as a whole, with the reason (in record order).
     var recordErrors: [(record: Int, reason: String)] = []
 
@@ -50,4 +52,11 @@ func lastNewline(_ base: UnsafePointer<UInt8>, _ count: Int) -> Int? {
         index -= 1
     }
     return nil
+}
+
+/// The number of `\n` bytes in `base[0..<count]` (a loop the compiler vectorizes).
+func countNewlines(_ base: UnsafePointer<UInt8>, _ count: Int) -> Int {
+    var total = 0
+    for index in 0..<count { total &+= base[index] == 0x0A ? 1 : 0 }
+    return total
 }
