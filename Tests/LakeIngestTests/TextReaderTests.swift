@@ -290,3 +290,14 @@ struct TextReaderTests {
         #expect(int("12a").1 == .notInteger)
     }
 }
+
+@Suite("Newline counting")
+struct NewlineCountTests {
+    @Test("matches a scalar count", arguments: [0, 1, 7, 8, 9, 63, 64, 65, 1000])
+    func matchesScalar(size: Int) {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<size).map { _ in [0x0A, 0x0B, 0x8A, 0x00, 0x41][Int.random(in: 0..<5, using: &generator)] as UInt8 }
+        let expected = bytes.filter { $0 == 0x0A }.count
+        #expect(bytes.withUnsafeBufferPointer { countNewlines($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, size) } == expected)
+    }
+}

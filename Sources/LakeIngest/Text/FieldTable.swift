@@ -54,9 +54,21 @@ func lastNewline(_ base: UnsafePointer<UInt8>, _ count: Int) -> Int? {
     return nil
 }
 
-/// The number of `\n` bytes in `base[0..<count]` (a loop the compiler vectorizes).
+/// The number of `\n` bytes in `base[0..<count]`, eight bytes at a time (an exact zero-byte
+/// test, then a population count).
 func countNewlines(_ base: UnsafePointer<UInt8>, _ count: Int) -> Int {
+    let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
     var total = 0
-    for index in 0..<count { total &+= base[index] == 0x0A ? 1 : 0 }
+    var index = 0
+    while index &+ 8 <= count {
+        let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) ^ 0x0A0A_0A0A_0A0A_0A0A
+        let zero = ~(((word & low) &+ low) | word | low)
+        total &+= zero.nonzeroBitCount
+        index &+= 8
+    }
+    while index < count {
+        if base[index] == 0x0A { total &+= 1 }
+        index &+= 1
+    }
     return total
 }
