@@ -49,6 +49,9 @@ public enum TextIngest {
         Field("value", .string), Field("reason", .string), Field("record", .string),
     ])
 
+    /// Blocks parsed ahead of the writer (memory: this many blocks of parsed rows).
+    static let parseAhead = 3
+
     /// Runs one ingest of `inputs` into the table at `tableRoot`.
     public static func run(
         tableRoot: String, inputs: [String], request: WriteRequest, options: IngestOptions, threads: Int
@@ -129,11 +132,23 @@ public enum TextIngest {
                 for path in files {
                     let reader = try kept.removeValue(forKey: path) ?? TextFileReader(path: path, options: optionsFor(path))
                     let batches = TextBatchReader(reader: reader, columns: columns)
-                    var next = Task { () async throws -> ParsedBlock? in try await batches.next() }
+                    // Up to `parseAhead` blocks are parsed ahead of the writer, one after the other
+                    // (a block's bytes live in the reader's buffer until it is parsed), so parsing
+                    // goes on while a row group is encoded.
+                    var queue: [Task<ParsedBlock?, any Error>] = []
+                    func enqueue() {
+                        let previous = queue.last
+                        queue.append(
+                            Task {
+                                if let previous { _ = try? await previous.value }
+                                return try await batches.next()
+                            })
+                    }
+                    for _ in 0..<Self.parseAhead { enqueue() }
                     do {
-                        while let block = try await next.value {
-                            // Parse the next block while this one is written.
-                            next = Task { () async throws -> ParsedBlock? in try await batches.next() }
+                        while !queue.isEmpty {
+                            guard let block = try await queue.removeFirst().value else { break }
+                            enqueue()
                             if !block.rejects.isEmpty {
                                 if options.onError == .fail {
                                     let first = block.rejects[0]
@@ -148,8 +163,9 @@ public enum TextIngest {
                             rejected += block.rejects.count
                             try Task.checkCancellation()
                         }
+                        for task in queue { _ = try? await task.value }
                     } catch {
-                        _ = try? await next.value
+                        for task in queue { _ = try? await task.value }
                         throw error
                     }
                     bytes += reader.bytesRead
