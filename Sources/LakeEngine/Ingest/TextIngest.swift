@@ -36,8 +36,23 @@ public struct IngestOptions: Sendable {
     public var blockSize = 16 << 20
     /// The largest record, in bytes.
     public var maxRecordBytes = 256 << 20
+    /// Called after every parsed block (never per row), for a progress display.
+    public var progress: (@Sendable (IngestProgress) -> Void)?
 
     public init() {}
+}
+
+/// How far an ingest has got, reported once per block.
+public struct IngestProgress: Sendable {
+    /// Input bytes read (compressed bytes for compressed input).
+    public var bytesRead: Int
+    /// The inputs' total size, when known (not for standard input).
+    public var totalBytes: Int?
+    /// Records accepted and rejected so far.
+    public var rows: Int
+    public var rejected: Int
+    /// Seconds since the ingest started.
+    public var seconds: Double
 }
 
 /// Ingests CSV and JSON-lines inputs (and hands Parquet to ``FileIngest``) into a Delta table in
@@ -127,6 +142,11 @@ public enum TextIngest {
         var accepted = 0
         var rejected = 0
         var bytes = 0
+        var totalBytes: Int? = 0
+        for path in files {
+            var info = stat()
+            if path == "-" || stat(path, &info) != 0 { totalBytes = nil } else { totalBytes? += Int(info.st_size) }
+        }
         do {
             if session.skipReason == nil {
                 for path in files {
@@ -161,6 +181,14 @@ public enum TextIngest {
                             for batch in block.batches { try await session.write(batch) }
                             accepted += block.records - block.rejects.count
                             rejected += block.rejects.count
+                            if let progress = options.progress {
+                                let elapsed = clock.now - start
+                                progress(
+                                    IngestProgress(
+                                        bytesRead: bytes + reader.bytesRead, totalBytes: totalBytes, rows: accepted,
+                                        rejected: rejected,
+                                        seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18))
+                            }
                             try Task.checkCancellation()
                         }
                         for task in queue { _ = try? await task.value }
