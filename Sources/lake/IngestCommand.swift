@@ -81,6 +81,12 @@ extension Lake {
             _ = try formats()
             _ = try delimiterByte()
             if sampleRows < 1 { throw ValidationError("--sample-rows must be at least 1.") }
+            if schemaMode == .overwrite && mode != .overwrite {
+                throw ValidationError("--schema-mode overwrite replaces the table's schema; it needs --mode overwrite.")
+            }
+            if rejects != nil && onError != .quarantine {
+                throw ValidationError("--rejects names the rejects table of --on-error quarantine.")
+            }
         }
 
         /// The input and summary formats given by `--format`.
