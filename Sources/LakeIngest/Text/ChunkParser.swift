@@ -330,8 +330,17 @@ struct ChunkParser: Sendable {
                             } else {
                                 failure = .badEscape
                             }
-                        } else if length > 0 {
+                        } else if length > 16 {
                             (buffer.baseAddress! + used).initialize(from: bytes.baseAddress! + start, count: length)
+                        } else {
+                            // Short values: a loop beats a memmove call.
+                            let target = buffer.baseAddress! + used
+                            let source = bytes.baseAddress! + start
+                            var index = 0
+                            while index < length {
+                                target[index] = source[index]
+                                index &+= 1
+                            }
                         }
                         if validate && failure == .none {
                             failure = FieldDecoding.checkText(buffer.baseAddress! + used, written)
