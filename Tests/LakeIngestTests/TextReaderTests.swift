@@ -344,3 +344,17 @@ struct TextFuzzingTests {
         #expect(read.rows.count == 2 && read.rejects.isEmpty)
     }
 }
+
+@Suite("Wide JSON lines")
+struct WideJSONTests {
+    @Test("objects with 20,000 keys in changing order")
+    func manyKeys() async throws {
+        let keys = (0..<20_000).map { "k\($0)" }
+        let forward = "{" + keys.map { "\"\($0)\": 1" }.joined(separator: ", ") + "}"
+        let backward = "{" + keys.reversed().map { "\"\($0)\": 2" }.joined(separator: ", ") + "}"
+        let read = try await TextRead.read(forward + "\n" + backward + "\n", format: .jsonLines)
+        #expect(read.names.count == keys.count)
+        #expect(read.rejects.isEmpty)
+        #expect(read.rows.count == 2 && read.rows[1][0] == .integer(2))
+    }
+}
