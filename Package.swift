@@ -145,6 +145,7 @@ if Context.environment["LAKE_FUZZ"] != nil {
     let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
         ("FuzzCompression", ["LakeCompression"]),
         ("FuzzParquet", ["LakeParquet", "LakeIO", "LakeColumnar"]),
+        ("FuzzIngest", ["LakeIngest"]),
     ]
     for target in fuzzTargets {
         package.targets.append(

@@ -2,6 +2,7 @@ import ArgumentParser
 import LakeDelta
 import LakeEngine
 import LakeIngest
+import Synchronization
 
 extension Lake {
     /// `lake ingest`: load files into a Delta table in one atomic commit (SPEC.md §2.8).
@@ -103,6 +104,12 @@ extension Lake {
                 if try formats().input == .parquet { throw ValidationError("--follow reads CSV or JSON lines, not Parquet.") }
             }
             if sampleRows < 1 { throw ValidationError("--sample-rows must be at least 1.") }
+            if schemaMode == .overwrite && mode != .overwrite {
+                throw ValidationError("--schema-mode overwrite replaces the table's schema; it needs --mode overwrite.")
+            }
+            if rejects != nil && onError != .quarantine {
+                throw ValidationError("--rejects names the rejects table of --on-error quarantine.")
+            }
         }
 
         /// The input and summary formats given by `--format`.
@@ -177,9 +184,13 @@ extension Lake {
                     if summary == .text { Terminal.write(result.text + "\n") }
                     return
                 }
+                let bar = Terminal.standardErrorIsTerminal ? ProgressLine() : nil
+                if let bar { options.progress = { @Sendable progress in bar.update(progress) } }
+                defer { bar?.finish() }
                 let report = try await TextIngest.run(
                     tableRoot: location.path, inputs: inputs, request: request, options: options,
                     threads: global.resolvedThreads)
+                bar?.finish()
                 Terminal.write((summary == .json ? report.json : report.text) + "\n")
             }
         }
@@ -204,3 +215,46 @@ enum SummaryFormat: String, CaseIterable, ExpressibleByArgument {
 extension WriteMode: ExpressibleByArgument {}
 extension SchemaMode: ExpressibleByArgument {}
 extension BadRecordPolicy: ExpressibleByArgument {}
+
+/// The progress line of `lake ingest` on a terminal's standard error (SPEC.md §2.8): bytes, rows,
+/// rate and, when the size is known, percentage and ETA; redrawn at most ten times a second.
+final class ProgressLine: Sendable {
+    private let state = Mutex<(drawn: Bool, last: Double)>((false, -1))
+
+    func update(_ progress: IngestProgress) {
+        let line: String? = state.withLock { state in
+            guard progress.seconds - state.last >= 0.1 else { return nil }
+            state.last = progress.seconds
+            state.drawn = true
+            let rate = progress.seconds > 0 ? Double(progress.bytesRead) / progress.seconds : 0
+            var text = "ingest: " + Self.megabytes(progress.bytesRead)
+            if let total = progress.totalBytes, total > 0 {
+                let fraction = min(Double(progress.bytesRead) / Double(total), 1)
+                let width = 20
+                let filled = Int(fraction * Double(width))
+                text = "ingest: [" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+                    + "] \(Int(fraction * 100))% " + Self.megabytes(progress.bytesRead) + " / " + Self.megabytes(total)
+                if rate > 0 { text += ", ETA \(Int((Double(total - progress.bytesRead) / rate).rounded())) s" }
+            }
+            text += ", \(progress.rows) rows"
+            if progress.rejected > 0 { text += " (\(progress.rejected) rejected)" }
+            text += ", " + Self.megabytes(Int(rate)) + "/s"
+            return text
+        }
+        if let line { Terminal.writeErrorRaw("\r\u{1B}[K" + line) }
+    }
+
+    /// Erases the line (once), before the summary is printed.
+    func finish() {
+        let drawn = state.withLock { state in
+            defer { state.drawn = false }
+            return state.drawn
+        }
+        if drawn { Terminal.writeErrorRaw("\r\u{1B}[K") }
+    }
+
+    private static func megabytes(_ bytes: Int) -> String {
+        let value = Double(bytes) / 1_048_576
+        return "\((value * 10).rounded() / 10) MiB"
+    }
+}

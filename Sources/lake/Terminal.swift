@@ -17,6 +17,14 @@ enum Terminal {
         writeAll(text, to: STDOUT_FILENO)
     }
 
+    /// Whether standard error is a terminal (then progress is drawn there).
+    static var standardErrorIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
+
+    /// Writes `text` to standard error as is (no line break).
+    static func writeErrorRaw(_ text: String) {
+        writeAll(text, to: STDERR_FILENO)
+    }
+
     /// Writes one line to standard error.
     static func writeError(_ line: String) {
         writeAll(line + "\n", to: STDERR_FILENO)

@@ -3,6 +3,7 @@ import LakeColumnar
 import LakeDelta
 import LakeEngine
 import LakeIngest
+import LakeParquet
 import LakeTestSupport
 import Testing
 
@@ -168,5 +169,24 @@ struct TextIngestTests {
         #expect(appended.outcome.version == nil && appended.outcome.skipped == "no rows to add")
         let empty = try scratch.file("e.csv", "")
         await #expect(throws: IngestError.self) { _ = try await Self.ingest(scratch.root + "/new", [empty]) }
+    }
+
+    @Test("Parquet input with --schema-mode merge: columns by name, new ones added, missing ones null")
+    func parquetMerge() async throws {
+        let scratch = try Scratch()
+        _ = try await Self.ingest(scratch.table, [try scratch.file("a.csv", "id,v\n1,x\n")])
+        let path = scratch.root + "/b.parquet"
+        let batch = RecordBatch(
+            schema: Schema([Field("w", .float64), Field("id", .int64)]),
+            columns: [.float64(PrimitiveColumn(values: [2.5])), .int64(PrimitiveColumn(values: [2]))])
+        let writer = try ParquetFileWriter(path: path, schema: batch.schema)
+        try await writer.write(batch)
+        _ = try await writer.close()
+        await #expect(throws: (any Error).self) { _ = try await Self.ingest(scratch.table, [path]) }
+        let report = try await Self.ingest(scratch.table, [path]) { $0.schemaMode = .merge }
+        #expect(report.outcome.version == 1)
+        let (schema, rows) = try await Self.rows(scratch.table)
+        #expect(schema.fields.map(\.name) == ["id", "v", "w"])
+        #expect(Set(rows) == [[.integer(1), .string("x"), .null], [.integer(2), .null, .float(2.5)]])
     }
 }

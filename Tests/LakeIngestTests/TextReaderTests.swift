@@ -1,3 +1,5 @@
+import Foundation
+import LakeTestSupport
 import LakeColumnar
 import Testing
 
@@ -288,5 +290,71 @@ struct TextReaderTests {
         #expect(int("-9223372036854775808").0 == .min)
         #expect(int("9223372036854775808").1 == .integerOverflow)
         #expect(int("12a").1 == .notInteger)
+    }
+}
+
+@Suite("Newline counting")
+struct NewlineCountTests {
+    @Test("matches a scalar count", arguments: [0, 1, 7, 8, 9, 63, 64, 65, 1000])
+    func matchesScalar(size: Int) {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<size).map { _ in [0x0A, 0x0B, 0x8A, 0x00, 0x41][Int.random(in: 0..<5, using: &generator)] as UInt8 }
+        let expected = bytes.filter { $0 == 0x0A }.count
+        #expect(bytes.withUnsafeBufferPointer { countNewlines($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, size) } == expected)
+    }
+}
+
+@Suite("Text fuzzing path")
+struct TextFuzzingTests {
+    @Test("seeded random bytes and mutated fixtures never trap and keep the accounting")
+    func randomInputs() throws {
+        var generator = SystemRandomNumberGenerator()
+        let seed = UInt64.random(in: 0...UInt64.max, using: &generator)
+        var state = seed
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 33
+        }
+        let alphabet = Array("a1,\"\n\r{}[]:\\ .-eEtrufalsn0x|\t".utf8) + [0, 0xFF, 0xC3, 0xA9]
+        for _ in 0..<300 {
+            let count = Int(next() % 200)
+            let bytes = (0..<count).map { _ in alphabet[Int(next() % UInt64(alphabet.count))] }
+            bytes.withUnsafeBufferPointer { TextFuzzing.run($0) }
+        }
+        let fixtures = try FileManager.default.contentsOfDirectory(atPath: TestPaths.fixtures + "/ingest")
+        for name in fixtures where !name.hasSuffix(".md") && !name.hasSuffix(".gz") && !name.hasSuffix(".zst") {
+            var bytes = [UInt8(next() & 0xFF)]
+            bytes += try [UInt8](Data(contentsOf: URL(fileURLWithPath: TestPaths.fixtures + "/ingest/" + name)))
+            for _ in 0..<20 {
+                var mutated = bytes
+                if mutated.count > 1 { mutated[1 + Int(next() % UInt64(mutated.count - 1))] = alphabet[Int(next() % UInt64(alphabet.count))] }
+                mutated.withUnsafeBufferPointer { TextFuzzing.run($0) }
+            }
+        }
+        #expect(Bool(true), "seed \(seed)")
+    }
+
+    @Test("100,000 columns")
+    func manyColumns() async throws {
+        let columns = 100_000
+        let header = (0..<columns).map { "c\($0)" }.joined(separator: ",")
+        let row = (0..<columns).map { String($0 % 10) }.joined(separator: ",")
+        let read = try await TextRead.read(header + "\n" + row + "\n" + row + "\n")
+        #expect(read.names.count == columns)
+        #expect(read.rows.count == 2 && read.rejects.isEmpty)
+    }
+}
+
+@Suite("Wide JSON lines")
+struct WideJSONTests {
+    @Test("objects with 20,000 keys in changing order")
+    func manyKeys() async throws {
+        let keys = (0..<20_000).map { "k\($0)" }
+        let forward = "{" + keys.map { "\"\($0)\": 1" }.joined(separator: ", ") + "}"
+        let backward = "{" + keys.reversed().map { "\"\($0)\": 2" }.joined(separator: ", ") + "}"
+        let read = try await TextRead.read(forward + "\n" + backward + "\n", format: .jsonLines)
+        #expect(read.names.count == keys.count)
+        #expect(read.rejects.isEmpty)
+        #expect(read.rows.count == 2 && read.rows[1][0] == .integer(2))
     }
 }

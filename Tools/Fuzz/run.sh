@@ -6,7 +6,7 @@
 #   LAKE_FUZZ_ASAN=1 Tools/Fuzz/run.sh FuzzParquet 600      # with AddressSanitizer (~5-10x slower)
 #   Tools/Fuzz/run.sh FuzzParquet 0 -- crash-1234abcd       # replay one input (seconds are ignored)
 #
-# target   FuzzParquet (default) or FuzzCompression.
+# target   FuzzParquet (default), FuzzCompression or FuzzIngest.
 # seconds  how long to fuzz (default 60).
 #
 # The build goes to .build-fuzz (.build-fuzz-asan with ASan), never disturbing .build. The corpus
@@ -25,8 +25,8 @@ shift $(($# < 2 ? $# : 2))
 if [[ ${1:-} == "--" ]]; then shift; fi
 
 case "$target" in
-    FuzzParquet | FuzzCompression) ;;
-    *) echo "unknown target '$target' (FuzzParquet or FuzzCompression)" >&2; exit 2 ;;
+    FuzzParquet | FuzzCompression | FuzzIngest) ;;
+    *) echo "unknown target '$target' (FuzzParquet, FuzzCompression or FuzzIngest)" >&2; exit 2 ;;
 esac
 
 scratch="$root/.build-fuzz"
@@ -64,6 +64,15 @@ seed_parquet() {
     done
 }
 
+seed_ingest() {
+    # The text fixtures, each behind a first byte that selects ',' and one piece.
+    local file
+    for file in "$root"/Fixtures/ingest/*.csv "$root"/Fixtures/ingest/*.jsonl; do
+        [[ -f $file ]] || continue
+        { printf '\x00'; cat "$file"; } > "$corpus/seed-$(sha1sum "$file" | cut -c1-16)"
+    done
+}
+
 seed_compression() {
     # Valid blocks of every codec, made with the system libraries (compression_seeds.py).
     python3 "$root/Tools/Fuzz/compression_seeds.py" "$corpus"
@@ -77,6 +86,7 @@ fi
 case "$target" in
     FuzzParquet) seed_parquet ;;
     FuzzCompression) seed_compression ;;
+    FuzzIngest) seed_ingest ;;
 esac
 echo "== fuzzing $target for ${seconds}s; corpus $corpus ($(ls "$corpus" | wc -l) inputs), artifacts in $work/" >&2
 

@@ -341,12 +341,18 @@ public final class WriteSession {
     /// Throws unless rows of `incoming` can be appended to a table of `existing`: the same column
     /// names (case-insensitively, as Delta compares them) in the same order, with the same types.
     static func checkCompatible(_ incoming: Schema, with existing: Schema, table: String) throws(DeltaError) {
-        for field in existing.fields where incoming.fields.first(where: { $0.name.lowercased() == field.name.lowercased() }) == nil {
+        // Positions by lowercased name: wide tables (100,000 columns) must not cost n² comparisons.
+        var existingPositions: [String: Int] = [:]
+        for (index, field) in existing.fields.enumerated() where existingPositions[field.name.lowercased()] == nil {
+            existingPositions[field.name.lowercased()] = index
+        }
+        var incomingNames: Set<String> = []
+        for field in incoming.fields { incomingNames.insert(field.name.lowercased()) }
+        for field in existing.fields where !incomingNames.contains(field.name.lowercased()) {
             throw .invalidRequest(table: table, reason: "the rows lack the table's column '\(field.name)' (\(field.type))")
         }
         for (index, field) in incoming.fields.enumerated() {
-            guard let position = existing.fields.firstIndex(where: { $0.name.lowercased() == field.name.lowercased() })
-            else {
+            guard let position = existingPositions[field.name.lowercased()] else {
                 throw .invalidRequest(
                     table: table, reason: "column '\(field.name)' (\(field.type)) is not in the table's schema")
             }

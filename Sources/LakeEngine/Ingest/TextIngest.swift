@@ -36,8 +36,23 @@ public struct IngestOptions: Sendable {
     public var blockSize = 16 << 20
     /// The largest record, in bytes.
     public var maxRecordBytes = 256 << 20
+    /// Called after every parsed block (never per row), for a progress display.
+    public var progress: (@Sendable (IngestProgress) -> Void)?
 
     public init() {}
+}
+
+/// How far an ingest has got, reported once per block.
+public struct IngestProgress: Sendable {
+    /// Input bytes read (compressed bytes for compressed input).
+    public var bytesRead: Int
+    /// The inputs' total size, when known (not for standard input).
+    public var totalBytes: Int?
+    /// Records accepted and rejected so far.
+    public var rows: Int
+    public var rejected: Int
+    /// Seconds since the ingest started.
+    public var seconds: Double
 }
 
 /// Ingests CSV and JSON-lines inputs (and hands Parquet to ``FileIngest``) into a Delta table in
@@ -48,6 +63,9 @@ public enum TextIngest {
         Field("ingest_id", .string), Field("file", .string), Field("line", .int64), Field("column", .string),
         Field("value", .string), Field("reason", .string), Field("record", .string),
     ])
+
+    /// Blocks parsed ahead of the writer (memory: this many blocks of parsed rows).
+    static let parseAhead = 3
 
     /// Runs one ingest of `inputs` into the table at `tableRoot`.
     public static func run(
@@ -124,16 +142,33 @@ public enum TextIngest {
         var accepted = 0
         var rejected = 0
         var bytes = 0
+        var totalBytes: Int? = 0
+        for path in files {
+            var info = stat()
+            if path == "-" || stat(path, &info) != 0 { totalBytes = nil } else { totalBytes? += Int(info.st_size) }
+        }
         do {
             if session.skipReason == nil {
                 for path in files {
                     let reader = try kept.removeValue(forKey: path) ?? TextFileReader(path: path, options: optionsFor(path))
                     let batches = TextBatchReader(reader: reader, columns: columns)
-                    var next = Task { () async throws -> ParsedBlock? in try await batches.next() }
+                    // Up to `parseAhead` blocks are parsed ahead of the writer, one after the other
+                    // (a block's bytes live in the reader's buffer until it is parsed), so parsing
+                    // goes on while a row group is encoded.
+                    var queue: [Task<ParsedBlock?, any Error>] = []
+                    func enqueue() {
+                        let previous = queue.last
+                        queue.append(
+                            Task {
+                                if let previous { _ = try? await previous.value }
+                                return try await batches.next()
+                            })
+                    }
+                    for _ in 0..<Self.parseAhead { enqueue() }
                     do {
-                        while let block = try await next.value {
-                            // Parse the next block while this one is written.
-                            next = Task { () async throws -> ParsedBlock? in try await batches.next() }
+                        while !queue.isEmpty {
+                            guard let block = try await queue.removeFirst().value else { break }
+                            enqueue()
                             if !block.rejects.isEmpty {
                                 if options.onError == .fail {
                                     let first = block.rejects[0]
@@ -146,10 +181,19 @@ public enum TextIngest {
                             for batch in block.batches { try await session.write(batch) }
                             accepted += block.records - block.rejects.count
                             rejected += block.rejects.count
+                            if let progress = options.progress {
+                                let elapsed = clock.now - start
+                                progress(
+                                    IngestProgress(
+                                        bytesRead: bytes + reader.bytesRead, totalBytes: totalBytes, rows: accepted,
+                                        rejected: rejected,
+                                        seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18))
+                            }
                             try Task.checkCancellation()
                         }
+                        for task in queue { _ = try? await task.value }
                     } catch {
-                        _ = try? await next.value
+                        for task in queue { _ = try? await task.value }
                         throw error
                     }
                     bytes += reader.bytesRead

@@ -39,12 +39,16 @@ public struct TextBatchReader {
         var plans: [ColumnPlan] = []
         switch options.format {
         case .csv:
+            var exact: [String: Int] = [:]
+            var folded: [String: Int] = [:]
+            for (index, name) in reader.columnNames.enumerated().reversed() {
+                exact[name] = index
+                folded[name.lowercased()] = index
+            }
             for (index, field) in columns.enumerated() {
                 let source: Int?
                 if options.header {
-                    source =
-                        reader.columnNames.firstIndex(of: field.name)
-                        ?? reader.columnNames.firstIndex { $0.lowercased() == field.name.lowercased() }
+                    source = exact[field.name] ?? folded[field.name.lowercased()]
                 } else {
                     // Without a header, columns are matched by position.
                     source = index < reader.columnNames.count ? index : nil

@@ -106,125 +106,144 @@ enum CSVTokenizer {
         _ bytes: UnsafeBufferPointer<UInt8>, columnCount: Int, delimiter: UInt8, quote: UInt8, limit: Int = .max
     ) -> FieldTable {
         let count = bytes.count
-        var table = FieldTable(columnCount: columnCount, expectedRecords: min(count / max(columnCount * 8, 1) + 16, 1 << 20))
+        var table = FieldTable(columnCount: columnCount)
         guard let base = bytes.baseAddress, count > 0 else {
             table.recordStarts.append(0)
+            table.newlines = 0
             return table
         }
+        // Records ≤ line breaks + 1: size every array once and write through pointers.
+        let newlines = countNewlines(base, count)
+        table.newlines = newlines
+        let maxRecords = min(newlines &+ 1, limit)
+        let slots = maxRecords &* columnCount
+        var starts = ContiguousArray<Int32>(repeating: 0, count: slots)
+        var lengths = ContiguousArray<Int32>(repeating: -1, count: slots)
+        var flags = ContiguousArray<UInt8>(repeating: 0, count: slots)
+        table.recordStarts.reserveCapacity(maxRecords &+ 1)
         var position = 0
         let delimiterWord = UInt64(delimiter) &* 0x0101_0101_0101_0101
-        while position < count && table.recordCount < limit {
-            // Blank lines are not records.
-            if base[position] == 0x0A {
-                position += 1
-                continue
-            }
-            if base[position] == 0x0D && (position + 1 == count || base[position + 1] == 0x0A) {
-                position += position + 1 == count ? 1 : 2
-                continue
-            }
-            let recordStart = position
-            table.recordStarts.append(Int32(truncatingIfNeeded: recordStart))
-            var fields = 0
-            var error: String?
-            record: while true {
-                var flag: UInt8 = 0
-                var fieldStart = position
-                var fieldEnd = position
-                var endsRecord = false
-                if position < count && base[position] == quote {
-                    flag = FieldTable.Flag.quoted
-                    fieldStart = position + 1
-                    var next = fieldStart
-                    var closed = false
-                    while next < count, let hit = memchr(base + next, Int32(quote), count - next) {
-                        let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                        if at + 1 < count && base[at + 1] == quote {
-                            flag |= FieldTable.Flag.escaped
-                            next = at + 2
+        starts.withUnsafeMutableBufferPointer { starts in
+            lengths.withUnsafeMutableBufferPointer { lengths in
+                flags.withUnsafeMutableBufferPointer { flags in
+                    while position < count && table.recordCount < maxRecords {
+                        // Blank lines are not records.
+                        if base[position] == 0x0A {
+                            position += 1
                             continue
                         }
-                        fieldEnd = at
-                        position = at + 1
-                        closed = true
-                        break
-                    }
-                    if !closed {
-                        fieldEnd = count
-                        position = count
-                        if error == nil { error = "unterminated quoted field" }
-                        endsRecord = true
-                    } else if position < count {
-                        let byte = base[position]
-                        if byte == delimiter {
-                            position += 1
-                        } else if byte == 0x0A {
-                            position += 1
-                            endsRecord = true
-                        } else if byte == 0x0D && (position + 1 == count || base[position + 1] == 0x0A) {
+                        if base[position] == 0x0D && (position + 1 == count || base[position + 1] == 0x0A) {
                             position += position + 1 == count ? 1 : 2
-                            endsRecord = true
-                        } else {
-                            if error == nil { error = "text after the closing quote of field \(fields + 1)" }
-                            while position < count && base[position] != delimiter && base[position] != 0x0A {
-                                position += 1
-                            }
-                            if position < count && base[position] == delimiter {
-                                position += 1
+                            continue
+                        }
+                        let recordStart = position
+                        table.recordStarts.append(Int32(truncatingIfNeeded: recordStart))
+                        var fields = 0
+                        var error: String?
+                        record: while true {
+                            var flag: UInt8 = 0
+                            var fieldStart = position
+                            var fieldEnd = position
+                            var endsRecord = false
+                            if position < count && base[position] == quote {
+                                flag = FieldTable.Flag.quoted
+                                fieldStart = position + 1
+                                var next = fieldStart
+                                var closed = false
+                                while next < count, let hit = memchr(base + next, Int32(quote), count - next) {
+                                    let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                                    if at + 1 < count && base[at + 1] == quote {
+                                        flag |= FieldTable.Flag.escaped
+                                        next = at + 2
+                                        continue
+                                    }
+                                    fieldEnd = at
+                                    position = at + 1
+                                    closed = true
+                                    break
+                                }
+                                if !closed {
+                                    fieldEnd = count
+                                    position = count
+                                    if error == nil { error = "unterminated quoted field" }
+                                    endsRecord = true
+                                } else if position < count {
+                                    let byte = base[position]
+                                    if byte == delimiter {
+                                        position += 1
+                                    } else if byte == 0x0A {
+                                        position += 1
+                                        endsRecord = true
+                                    } else if byte == 0x0D && (position + 1 == count || base[position + 1] == 0x0A) {
+                                        position += position + 1 == count ? 1 : 2
+                                        endsRecord = true
+                                    } else {
+                                        if error == nil { error = "text after the closing quote of field \(fields + 1)" }
+                                        while position < count && base[position] != delimiter && base[position] != 0x0A {
+                                            position += 1
+                                        }
+                                        if position < count && base[position] == delimiter {
+                                            position += 1
+                                        } else {
+                                            position += 1
+                                            endsRecord = true
+                                        }
+                                    }
+                                } else {
+                                    endsRecord = true
+                                }
                             } else {
-                                position += 1
-                                endsRecord = true
+                                // Eight bytes at a time: the lowest byte equal to the delimiter or `\n`.
+                                while position &+ 8 <= count {
+                                    let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+                                    let hits = Self.zeroBytes(word ^ delimiterWord) | Self.zeroBytes(word ^ Self.newlineWord)
+                                    if hits != 0 {
+                                        position &+= hits.trailingZeroBitCount &>> 3
+                                        break
+                                    }
+                                    position &+= 8
+                                }
+                                while position < count {
+                                    let byte = base[position]
+                                    if byte == delimiter || byte == 0x0A { break }
+                                    position &+= 1
+                                }
+                                fieldEnd = position
+                                if position < count && base[position] == delimiter {
+                                    position += 1
+                                } else {
+                                    endsRecord = true
+                                    position += 1
+                                    if fieldEnd > fieldStart && base[fieldEnd - 1] == 0x0D { fieldEnd -= 1 }
+                                }
                             }
+                            if fields < columnCount {
+                                let slot = table.recordCount &* columnCount &+ fields
+                                starts[slot] = Int32(truncatingIfNeeded: fieldStart)
+                                lengths[slot] = Int32(truncatingIfNeeded: fieldEnd &- fieldStart)
+                                flags[slot] = flag
+                            }
+                            fields += 1
+                            if endsRecord { break record }
                         }
-                    } else {
-                        endsRecord = true
-                    }
-                } else {
-                    // Eight bytes at a time: the lowest byte equal to the delimiter or `\n`.
-                    while position &+ 8 <= count {
-                        let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
-                        let hits = Self.zeroBytes(word ^ delimiterWord) | Self.zeroBytes(word ^ Self.newlineWord)
-                        if hits != 0 {
-                            position &+= hits.trailingZeroBitCount &>> 3
-                            break
+                        if error == nil && fields != columnCount {
+                            error = "expected \(columnCount) fields, found \(fields)"
                         }
-                        position &+= 8
-                    }
-                    while position < count {
-                        let byte = base[position]
-                        if byte == delimiter || byte == 0x0A { break }
-                        position &+= 1
-                    }
-                    fieldEnd = position
-                    if position < count && base[position] == delimiter {
-                        position += 1
-                    } else {
-                        endsRecord = true
-                        position += 1
-                        if fieldEnd > fieldStart && base[fieldEnd - 1] == 0x0D { fieldEnd -= 1 }
+                        if let error { table.recordErrors.append((table.recordCount, error)) }
+                        table.recordCount += 1
                     }
                 }
-                if fields < columnCount {
-                    table.starts.append(Int32(truncatingIfNeeded: fieldStart))
-                    table.lengths.append(Int32(truncatingIfNeeded: fieldEnd - fieldStart))
-                    table.flags.append(flag)
-                }
-                fields += 1
-                if endsRecord { break record }
             }
-            if fields < columnCount {
-                for _ in fields..<columnCount {
-                    table.starts.append(0)
-                    table.lengths.append(-1)
-                    table.flags.append(0)
-                }
-            }
-            if error == nil && fields != columnCount {
-                error = "expected \(columnCount) fields, found \(fields)"
-            }
-            if let error { table.recordErrors.append((table.recordCount, error)) }
-            table.recordCount += 1
         }
+        let used = table.recordCount &* columnCount
+        if used < slots {
+            starts.removeLast(slots &- used)
+            lengths.removeLast(slots &- used)
+            flags.removeLast(slots &- used)
+        }
+        table.starts = starts
+        table.lengths = lengths
+        table.flags = flags
         table.recordStarts.append(Int32(truncatingIfNeeded: min(position, count)))
         return table
     }

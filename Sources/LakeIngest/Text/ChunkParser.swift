@@ -111,10 +111,8 @@ struct ChunkParser: Sendable {
                         record: String(decoding: bytes[start..<rawEnd], as: UTF8.self)))
             }
         }
-        var newlines = 0
-        if let base = bytes.baseAddress {
-            for index in 0..<bytes.count where base[index] == 0x0A { newlines &+= 1 }
-        }
+        var newlines = table.newlines
+        if newlines < 0 { newlines = bytes.baseAddress.map { countNewlines($0, bytes.count) } ?? 0 }
         return ParsedChunk(batch: batch, rejects: rejects, records: rowCount, newlines: newlines)
     }
 
@@ -332,8 +330,17 @@ struct ChunkParser: Sendable {
                             } else {
                                 failure = .badEscape
                             }
-                        } else if length > 0 {
+                        } else if length > 16 {
                             (buffer.baseAddress! + used).initialize(from: bytes.baseAddress! + start, count: length)
+                        } else {
+                            // Short values: a loop beats a memmove call.
+                            let target = buffer.baseAddress! + used
+                            let source = bytes.baseAddress! + start
+                            var index = 0
+                            while index < length {
+                                target[index] = source[index]
+                                index &+= 1
+                            }
                         }
                         if validate && failure == .none {
                             failure = FieldDecoding.checkText(buffer.baseAddress! + used, written)

@@ -28,6 +28,8 @@ struct FieldTable {
     var flags = ContiguousArray<UInt8>()
     /// Each record's first byte in the chunk, plus the end of the last record.
     var recordStarts = ContiguousArray<Int32>()
+    /// Line breaks in the chunk, when the tokenizer counted them (-1 otherwise).
+    var newlines = -1
     /// Records that are malformed as a whole, with the reason (in record order).
     var recordErrors: [(record: Int, reason: String)] = []
 
@@ -50,4 +52,23 @@ func lastNewline(_ base: UnsafePointer<UInt8>, _ count: Int) -> Int? {
         index -= 1
     }
     return nil
+}
+
+/// The number of `\n` bytes in `base[0..<count]`, eight bytes at a time (an exact zero-byte
+/// test, then a population count).
+func countNewlines(_ base: UnsafePointer<UInt8>, _ count: Int) -> Int {
+    let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+    var total = 0
+    var index = 0
+    while index &+ 8 <= count {
+        let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) ^ 0x0A0A_0A0A_0A0A_0A0A
+        let zero = ~(((word & low) &+ low) | word | low)
+        total &+= zero.nonzeroBitCount
+        index &+= 8
+    }
+    while index < count {
+        if base[index] == 0x0A { total &+= 1 }
+        index &+= 1
+    }
+    return total
 }

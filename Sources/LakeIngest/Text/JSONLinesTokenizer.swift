@@ -14,9 +14,15 @@ struct JSONLinesTokenizer {
     /// Whether unknown keys are added (sampling) rather than errors.
     let discovering: Bool
 
+    /// Key positions, for objects with many keys out of column order.
+    private var positions: [[UInt8]: Int] = [:]
+
     init(keys: [[UInt8]], discovering: Bool) {
         self.keys = keys
         self.discovering = discovering
+        if keys.count > 16 {
+            for (index, key) in keys.enumerated() where positions[key] == nil { positions[key] = index }
+        }
     }
 
     /// Record boundaries: newlines. Same contract as ``CSVTokenizer/boundaries``.
@@ -189,6 +195,13 @@ struct JSONLinesTokenizer {
     /// A new key while sampling: a new column (sampling tables are re-tokenized once keys settle).
     private mutating func add(_ key: [UInt8], _ table: inout FieldTable, _ seen: inout [Bool]) -> Int {
         keys.append(key)
+        if keys.count > 16 {
+            if positions.isEmpty {
+                for (index, known) in keys.enumerated() where positions[known] == nil { positions[known] = index }
+            } else if positions[key] == nil {
+                positions[key] = keys.count - 1
+            }
+        }
         return -2  // sampling pass: the value is ignored; the caller re-tokenizes with the full key set
     }
 
@@ -197,6 +210,9 @@ struct JSONLinesTokenizer {
             && keys[hint].withUnsafeBufferPointer({ memcmp($0.baseAddress!, key, count) == 0 })
         {
             return hint
+        }
+        if !positions.isEmpty {
+            return positions[Array(UnsafeBufferPointer(start: key, count: count))] ?? -1
         }
         for (index, candidate) in keys.enumerated() where candidate.count == count {
             if count == 0 || candidate.withUnsafeBufferPointer({ memcmp($0.baseAddress!, key, count) == 0 }) {

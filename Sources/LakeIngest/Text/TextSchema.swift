@@ -84,6 +84,7 @@ public enum TextSchema {
     public struct Inferred: Sendable {
         public var names: [String] = []
         var guesses: [TypeGuess] = []
+        private var positions: [String: Int] = [:]
 
         public init() {}
 
@@ -91,9 +92,11 @@ public enum TextSchema {
         public mutating func add(_ reader: TextFileReader) {
             let sampled = reader.sampleGuesses()
             for (name, guess) in zip(reader.columnNames, sampled) {
-                if let index = names.firstIndex(where: { $0.lowercased() == name.lowercased() }) {
+                let key = name.lowercased()
+                if let index = positions[key] {
                     guesses[index].merge(guess)
                 } else {
+                    positions[key] = names.count
                     names.append(name)
                     guesses.append(guess)
                 }
@@ -148,8 +151,10 @@ public enum TextSchema {
         }
         var result = table.fields
         var added: [String] = []
+        var tableFields: [String: Field] = [:]
+        for field in table.fields { tableFields[field.name.lowercased()] = field }
         for (index, field) in input.enumerated() {
-            if let existing = table.fields.first(where: { $0.name.lowercased() == field.name.lowercased() }) {
+            if let existing = tableFields[field.name.lowercased()] {
                 let readable =
                     explicit[index] ? field.type == existing.type
                     : (index >= sampled.count || !sampled[index] || canRead(field.type, as: existing.type))
