@@ -219,6 +219,23 @@ struct PhysicalPlanner {
 
     // MARK: - Scans
 
+    /// Bounds of a table column in one Parquet row group, from the footer statistics.
+    func rowGroupBounds(_ reader: ParquetFileReader, _ group: Int, _ table: CatalogTable, _ partitionColumns: [String])
+        -> (Int) -> ColumnBounds?
+    {
+        { column in
+            let field = table.schema.fields[column]
+            guard !partitionColumns.contains(field.name), let index = reader.schema.index(of: field.name),
+                reader.schema.fields[index].type == field.type,
+                let statistics = reader.statistics(rowGroup: group, column: index)
+            else { return nil }
+            let rows = reader.rowCount(ofRowGroup: group)
+            return ColumnBounds(
+                min: statistics.min, max: statistics.max, nullCount: statistics.nullCount.map(Int64.init),
+                allNull: statistics.nullCount == rows)
+        }
+    }
+
     func scan(_ table: CatalogTable, required: Set<Int>, predicates: [BoundExpression]) throws -> Planned {
         let indices = required.sorted()
         var mapping: [Int: Int] = [:]
@@ -246,8 +263,26 @@ struct PhysicalPlanner {
                 if folded.contains(where: { Pruning.cannotMatch($0, bounds) }) { continue }
                 kept.append(file)
             }
+            var readers: [ParquetFileReader] = []
+            var parts: [(file: Int, group: Int)] = []
+            var skippedGroups = 0
+            for (fileIndex, file) in kept.enumerated() {
+                let reader = try scan.reader(for: file)
+                readers.append(reader)
+                for group in 0..<reader.rowGroupCount {
+                    if reader.rowCount(ofRowGroup: group) == 0
+                        || (!folded.isEmpty
+                            && folded.contains(where: { Pruning.cannotMatch($0, rowGroupBounds(reader, group, table, snapshot.partitionColumns)) }))
+                    {
+                        skippedGroups += 1
+                        continue
+                    }
+                    parts.append((fileIndex, group))
+                }
+            }
             let source = DeltaBatchSource(
-                scan: scan, files: kept, skipped: snapshot.files.count - kept.count, tableName: table.name)
+                scan: scan, files: kept, readers: readers, parts: parts, skippedFiles: snapshot.files.count - kept.count,
+                skippedGroups: skippedGroups, tableName: table.name)
             return Planned(plan: .scan(source), mapping: mapping)
         case .parquet(let files):
             let readers = try files.map { try ParquetFileReader(path: $0) }
@@ -255,7 +290,10 @@ struct PhysicalPlanner {
             var skipped = 0
             for (fileIndex, reader) in readers.enumerated() {
                 for group in 0..<reader.rowGroupCount {
-                    if reader.rowCount(ofRowGroup: group) == 0 {
+                    if reader.rowCount(ofRowGroup: group) == 0
+                        || (!folded.isEmpty
+                            && folded.contains(where: { Pruning.cannotMatch($0, rowGroupBounds(reader, group, table, [])) }))
+                    {
                         skipped += 1
                         continue
                     }

@@ -121,23 +121,30 @@ struct EngineCatalog: SQLCatalog {
     }
 }
 
-/// The active files of a Delta snapshot (after pruning and skipping), one partition per file.
+/// The active files of a Delta snapshot (after pruning and skipping), one partition per row group
+/// so that even a one-file table is read in parallel.
 struct DeltaBatchSource: BatchSource {
     let scan: TableScan
     let files: [AddFile]
-    let skipped: Int
+    let readers: [ParquetFileReader]
+    /// (file, row group) pairs that survived skipping.
+    let parts: [(file: Int, group: Int)]
+    let skippedFiles: Int
+    let skippedGroups: Int
     let tableName: String
 
     var schema: Schema { scan.schema }
-    var partitionCount: Int { files.count }
+    var partitionCount: Int { parts.count }
 
     func read(partition: Int) async throws -> [RecordBatch] {
-        try await scan.read(files[partition], threads: 1)
+        let part = parts[partition]
+        let batch = try scan.read(files[part.file], reader: readers[part.file], rowGroup: part.group)
+        return batch.rowCount > 0 ? [batch] : []
     }
 
     var summary: String {
         "\(tableName) (delta v\(scan.snapshot.version)) columns=[\(schema.fields.map(\.name).joined(separator: ", "))] "
-            + "files: \(files.count) kept, \(skipped) skipped"
+            + "files: \(files.count) kept, \(skippedFiles) skipped; row groups: \(parts.count) kept, \(skippedGroups) skipped"
     }
 }
 

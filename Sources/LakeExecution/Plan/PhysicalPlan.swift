@@ -161,6 +161,9 @@ public struct Executor: Sendable {
             }
             return try await run(current, node: node + stages.count).map(apply)
         case .aggregate(let input, let groups, let aggregates, let schema):
+            if let result = try await parallelAggregate(input, groups: groups, aggregates: aggregates, schema: schema) {
+                return result
+            }
             let aggregator = HashAggregator(groups: groups, aggregates: aggregates, schema: schema)
             for batch in try await run(input, node: childNodes[0]) { try aggregator.consume(batch) }
             return [aggregator.finish()]
@@ -217,6 +220,106 @@ public struct Executor: Sendable {
             if groups.isEmpty { return [result] }
             return [result]
         }
+    }
+
+    /// Two-phase aggregation over a scan pipeline: `threads` workers each pull partitions, run the
+    /// pipeline and aggregate into their own table (partial state); the partial results are then
+    /// combined (counts summed, sums summed, min of mins, avg as sum / count). `nil` when the plan
+    /// does not allow it (not over a scan, one partition, DISTINCT aggregates).
+    private func parallelAggregate(
+        _ input: PhysicalPlan, groups: [PhysicalExpression], aggregates: [AggregateCall], schema: Schema
+    ) async throws -> [RecordBatch]? {
+        guard threads > 1 else { return nil }
+        var stages: [PhysicalPlan] = []
+        var current = input
+        while true {
+            switch current {
+            case .filter(let inner, _), .project(let inner, _, _):
+                stages.append(current)
+                current = inner
+                continue
+            default: break
+            }
+            break
+        }
+        guard case .scan(let source) = current, source.partitionCount > 1 else { return nil }
+        guard aggregates.allSatisfy({ $0.function != .countDistinct && !$0.distinct }) else { return nil }
+        let g = groups.count
+        var partialCalls: [AggregateCall] = []
+        var finalCalls: [AggregateCall] = []
+        var outputs: [PhysicalExpression] = groups.enumerated().map { .column($0.offset, $0.element.type) }
+        func addPair(_ partial: AggregateCall, _ finalFunction: AggregateCall.Function) -> PhysicalExpression {
+            partialCalls.append(partial)
+            let column = PhysicalExpression.column(g + partialCalls.count - 1, partial.type)
+            finalCalls.append(AggregateCall(function: finalFunction, argument: column, type: partial.type))
+            return .column(g + finalCalls.count - 1, partial.type)
+        }
+        for call in aggregates {
+            switch call.function {
+            case .countStar, .count: outputs.append(addPair(call, .sum))
+            case .sum: outputs.append(addPair(call, .sum))
+            case .min: outputs.append(addPair(call, .min))
+            case .max: outputs.append(addPair(call, .max))
+            case .avg:
+                guard let argument = call.argument else { return nil }
+                var sumArgument = argument
+                var sumType = DataType.float64
+                switch argument.type {
+                case .decimal(_, let scale): sumType = .decimal(precision: 38, scale: scale)
+                case .int64:
+                    sumType = .decimal(precision: 38, scale: 0)
+                    sumArgument = .cast(argument, sumType, isTry: false)
+                default: break
+                }
+                let sum = addPair(AggregateCall(function: .sum, argument: sumArgument, type: sumType), .sum)
+                let count = addPair(AggregateCall(function: .count, argument: argument, type: .int64), .sum)
+                outputs.append(
+                    .call(
+                        .divide, [.cast(sum, .float64, isTry: false), .cast(count, .float64, isTry: false)], .float64))
+            case .countDistinct: return nil
+            }
+        }
+        let partialSchema = Schema(
+            groups.enumerated().map { Field("g\($0.offset)", $0.element.type) }
+                + partialCalls.enumerated().map { Field("p\($0.offset)", $0.element.type) })
+        let fused = Array(stages.reversed())
+        let partitionCount = source.partitionCount
+        let next = PartitionCounter()
+        let workers = min(threads, partitionCount)
+        let partialAggregates = partialCalls
+        let partials = try await withThrowingTaskGroup(of: RecordBatch.self) { group in
+            for _ in 0..<workers {
+                group.addTask {
+                    let aggregator = HashAggregator(groups: groups, aggregates: partialAggregates, schema: partialSchema)
+                    while true {
+                        let partition = next.take()
+                        if partition >= partitionCount { break }
+                        try Task.checkCancellation()
+                        for batch in try await source.read(partition: partition) {
+                            var batch = batch
+                            for stage in fused { batch = try Self.applyStage(stage, batch) }
+                            try aggregator.consume(batch)
+                        }
+                    }
+                    return aggregator.finish()
+                }
+            }
+            var results: [RecordBatch] = []
+            for try await batch in group { results.append(batch) }
+            return results
+        }
+        let finalSchema = Schema(
+            groups.enumerated().map { Field("g\($0.offset)", $0.element.type) }
+                + finalCalls.enumerated().map { Field("f\($0.offset)", $0.element.type) })
+        let combiner = HashAggregator(
+            groups: groups.enumerated().map { .column($0.offset, $0.element.type) }, aggregates: finalCalls,
+            schema: finalSchema)
+        for partial in partials { try combiner.consume(partial) }
+        let combined = combiner.finish()
+        let columns = try outputs.map { (expression) throws(ExecutionError) in
+            try ExpressionEvaluator.evaluate(expression, combined)
+        }
+        return [RecordBatch(schema: schema, columns: columns, rowCount: combined.rowCount)]
     }
 
     static func applyStage(_ stage: PhysicalPlan, _ batch: RecordBatch) throws -> RecordBatch {
@@ -281,4 +384,16 @@ enum DispatchFreeClock {
 
 extension ContinuousClock.Instant {
     fileprivate static let zeroReference = ContinuousClock.now
+}
+
+/// Hands out partition numbers to workers, each exactly once.
+final class PartitionCounter: Sendable {
+    private let next = Mutex(0)
+
+    func take() -> Int {
+        next.withLock { value in
+            defer { value += 1 }
+            return value
+        }
+    }
 }
