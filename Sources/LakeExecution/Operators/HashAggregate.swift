@@ -81,6 +81,10 @@ public final class HashAggregator {
             let keyColumns = try groups.map { (group) throws(ExecutionError) in try ExpressionEvaluator.evaluate(group, batch) }
             let keys = RowKeys.encode(keyColumns, rowCount: rowCount)
             var newRows: [Int32] = []
+            // Work on a local table: a class property would pay an exclusivity check per row.
+            var table = KeyTable(capacity: 0)
+            swap(&table, &self.table)
+            defer { swap(&table, &self.table) }
             keys.bytes.withUnsafeBufferPointer { bytes in
                 for row in 0..<rowCount {
                     let start = keys.offsets[row]
@@ -381,6 +385,9 @@ final class DistinctFilter: Accumulator {
         var scratch: [UInt8] = []
         var rows: [Int32] = []
         var keptGroups: [Int32] = []
+        var seen = KeyTable(capacity: 0)
+        swap(&seen, &self.seen)
+        defer { swap(&seen, &self.seen) }
         for row in 0..<groups.count where !keys.hasNull[row] {
             scratch.removeAll(keepingCapacity: true)
             var group = groups[row]
@@ -411,6 +418,9 @@ final class CountDistinctAccumulator: Accumulator {
         guard let column else { return }
         let keys = RowKeys.encode([column], rowCount: column.count)
         var scratch: [UInt8] = []
+        var seen = KeyTable(capacity: 0)
+        swap(&seen, &self.seen)
+        defer { swap(&seen, &self.seen) }
         for row in 0..<groups.count where !keys.hasNull[row] {
             scratch.removeAll(keepingCapacity: true)
             var group = groups[row]

@@ -19,9 +19,9 @@ final class HashJoiner {
     /// Whether the build side is the right input (then output is probe ++ build).
     let buildIsRight: Bool
     let schema: Schema
-    private var table = KeyTable()
-    private var first: [Int32] = []
-    private var next: [Int32] = []
+    private let table: KeyTable
+    private let first: [Int32]
+    private let next: [Int32]
 
     init(
         build: RecordBatch, buildKeys: [PhysicalExpression], probeKeys: [PhysicalExpression],
@@ -36,8 +36,9 @@ final class HashJoiner {
         self.schema = schema
         let columns = try buildKeys.map { (key) throws(ExecutionError) in try ExpressionEvaluator.evaluate(key, build) }
         let keys = RowKeys.encode(columns, rowCount: build.rowCount)
-        table = KeyTable(capacity: build.rowCount)
-        next = [Int32](repeating: -1, count: build.rowCount)
+        var table = KeyTable(capacity: build.rowCount)
+        var first: [Int32] = []
+        var next = [Int32](repeating: -1, count: build.rowCount)
         keys.bytes.withUnsafeBufferPointer { bytes in
             for row in 0..<build.rowCount where !keys.hasNull[row] {
                 let key = UnsafeBufferPointer(rebasing: bytes[keys.offsets[row]..<keys.offsets[row + 1]])
@@ -50,6 +51,9 @@ final class HashJoiner {
                 }
             }
         }
+        self.table = table
+        self.first = first
+        self.next = next
     }
 
     func probe(_ batch: RecordBatch) throws(ExecutionError) -> RecordBatch {
@@ -70,6 +74,7 @@ final class HashJoiner {
             }
         }
         var joined = assemble(batch, probeRows, buildRows)
+        _ = joined.rowCount
         if let residual {
             let keep = try ExpressionEvaluator.select(residual, joined)
             if keep.count != joined.rowCount {
