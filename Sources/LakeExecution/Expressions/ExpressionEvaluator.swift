@@ -81,6 +81,14 @@ public enum ExpressionEvaluator {
         default:
             break
         }
+        if function == .equal || function == .notEqual || function == .less || function == .lessOrEqual
+            || function == .greater || function == .greaterOrEqual, arguments.count == 2,
+            case .literal(let constant, _) = arguments[1], !constant.isNull
+        {
+            let column = try evaluate(arguments[0], batch)
+            if let result = compareToConstant(function, column, constant) { return result }
+            return try compare(function, column, try evaluate(arguments[1], batch))
+        }
         let values = try arguments.map { (argument) throws(ExecutionError) in try evaluate(argument, batch) }
         switch function {
         case .add, .subtract, .multiply, .divide, .modulo:
@@ -196,6 +204,48 @@ public enum ExpressionEvaluator {
         default:
             if let l = left.decimalValues, let r = right.decimalValues { return .boolean(comparePrimitive(function, l, r)) }
             throw .failed("cannot compare \(left.dataType) with \(right.dataType)")
+        }
+    }
+
+    /// `column op constant` without materializing the constant; `nil` for the combinations
+    /// that go through ``compare(_:_:_:)``.
+    static func compareToConstant(_ function: ScalarFunction, _ column: Column, _ constant: ScalarValue) -> Column? {
+        @inline(__always)
+        func against<T: Comparable>(_ c: PrimitiveColumn<T>, _ v: T) -> Column {
+            switch function {
+            case .equal: .boolean(Kernels.map1(c) { $0 == v })
+            case .notEqual: .boolean(Kernels.map1(c) { $0 != v })
+            case .less: .boolean(Kernels.map1(c) { $0 < v })
+            case .lessOrEqual: .boolean(Kernels.map1(c) { $0 <= v })
+            case .greater: .boolean(Kernels.map1(c) { $0 > v })
+            default: .boolean(Kernels.map1(c) { $0 >= v })
+            }
+        }
+        switch (column, constant) {
+        case (.int32(let c), .integer(let v)):
+            guard let narrow = Int32(exactly: v) else { return nil }
+            return against(c, narrow)
+        case (.date(let c), .date(let v)): return against(c, v)
+        case (.int64(let c), .integer(let v)): return against(c, v)
+        case (.timestamp(let c), .timestamp(let v)), (.timestampNTZ(let c), .timestampNTZ(let v)),
+            (.timestamp(let c), .timestampNTZ(let v)), (.timestampNTZ(let c), .timestamp(let v)):
+            return against(c, v)
+        case (.float64(let c), .float(let v)):
+            if v.isNaN { return nil }
+            // Against a number, NaN rows sort above everything (SQL total order).
+            switch function {
+            case .equal: return .boolean(Kernels.map1(c) { $0 == v })
+            case .notEqual: return .boolean(Kernels.map1(c) { !($0 == v) })
+            case .less: return .boolean(Kernels.map1(c) { $0 < v })
+            case .lessOrEqual: return .boolean(Kernels.map1(c) { $0 <= v })
+            case .greater: return .boolean(Kernels.map1(c) { $0 > v || $0.isNaN })
+            default: return .boolean(Kernels.map1(c) { $0 >= v || $0.isNaN })
+            }
+        case (.decimal64(let c, _, let scale), .decimal(let v, let valueScale)) where scale == valueScale:
+            guard let narrow = Int64(exactly: v) else { return nil }
+            return against(c, narrow)
+        default:
+            return nil
         }
     }
 

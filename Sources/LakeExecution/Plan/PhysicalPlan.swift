@@ -165,7 +165,9 @@ public struct Executor: Sendable {
                 return result
             }
             let aggregator = HashAggregator(groups: groups, aggregates: aggregates, schema: schema)
-            for batch in try await run(input, node: childNodes[0]) { try aggregator.consume(batch) }
+            for batch in try await run(input, node: childNodes[0]) {
+                for morsel in Self.morsels(batch) { try aggregator.consume(morsel) }
+            }
             return [aggregator.finish()]
         case .hashJoin(let left, let right, let kind, let leftKeys, let rightKeys, let residual, let schema):
             async let leftBatches = run(left, node: childNodes[0])
@@ -296,9 +298,11 @@ public struct Executor: Sendable {
                         if partition >= partitionCount { break }
                         try Task.checkCancellation()
                         for batch in try await source.read(partition: partition) {
-                            var batch = batch
-                            for stage in fused { batch = try Self.applyStage(stage, batch) }
-                            try aggregator.consume(batch)
+                            for morsel in Self.morsels(batch) {
+                                var morsel = morsel
+                                for stage in fused { morsel = try Self.applyStage(stage, morsel) }
+                                try aggregator.consume(morsel)
+                            }
                         }
                     }
                     return aggregator.finish()
@@ -322,12 +326,31 @@ public struct Executor: Sendable {
         return [RecordBatch(schema: schema, columns: columns, rowCount: combined.rowCount)]
     }
 
+    /// Rows per unit of pipeline work: large decoded row groups are cut into morsels so that
+    /// every intermediate column stays in cache and allocations are reused.
+    static let morselRows = 65_536
+
+    static func morsels(_ batch: RecordBatch) -> [RecordBatch] {
+        if batch.rowCount <= morselRows * 3 / 2 { return [batch] }
+        return stride(from: 0, to: batch.rowCount, by: morselRows).map {
+            batch.slice($0..<min($0 + morselRows, batch.rowCount))
+        }
+    }
+
     static func applyStage(_ stage: PhysicalPlan, _ batch: RecordBatch) throws -> RecordBatch {
         switch stage {
         case .filter(_, let predicate):
-            let rows = try ExpressionEvaluator.select(predicate, batch)
-            if rows.count == batch.rowCount { return batch }
-            return rows.withUnsafeBufferPointer { batch.take($0) }
+            // Conjunct by conjunct, compacting after each, so later conjuncts see fewer rows.
+            var current = batch
+            let conjuncts: [PhysicalExpression]
+            if case .call(.and, let arguments, _) = predicate { conjuncts = arguments } else { conjuncts = [predicate] }
+            for conjunct in conjuncts {
+                if current.rowCount == 0 { break }
+                let rows = try ExpressionEvaluator.select(conjunct, current)
+                if rows.count == current.rowCount { continue }
+                current = rows.withUnsafeBufferPointer { current.take($0) }
+            }
+            return current
         case .project(_, let expressions, let schema):
             let columns = try expressions.map { (expression) throws(ExecutionError) in
                 try ExpressionEvaluator.evaluate(expression, batch)
@@ -347,7 +370,9 @@ public struct Executor: Sendable {
             var output: [RecordBatch] = []
             for partition in 0..<count {
                 try Task.checkCancellation()
-                for batch in try await source.read(partition: partition) { output.append(try transform(batch)) }
+                for batch in try await source.read(partition: partition) {
+                    for morsel in Self.morsels(batch) { output.append(try transform(morsel)) }
+                }
             }
             return output
         }
@@ -358,7 +383,7 @@ public struct Executor: Sendable {
                 let partition = next
                 group.addTask {
                     let batches = try await source.read(partition: partition)
-                    return (partition, try batches.map(transform))
+                    return (partition, try batches.flatMap(Self.morsels).map(transform))
                 }
                 next += 1
             }
