@@ -38,6 +38,9 @@ public final class HashAggregator {
     let aggregates: [AggregateCall]
     let schema: Schema
     private var table = KeyTable()
+    /// The fast path for one integer-like group key.
+    private var integerTable = IntegerKeyTable()
+    private let integerKey: Bool
     private var keyChunks: [[Column]] = []
     private let accumulators: [any Accumulator]
 
@@ -45,6 +48,7 @@ public final class HashAggregator {
         self.groups = groups
         self.aggregates = aggregates
         self.schema = schema
+        self.integerKey = groups.count == 1 && IntegerKeyTable.accepts(groups[0].type)
         self.accumulators = aggregates.map { call in
             let accumulator = Self.makeAccumulator(call)
             return call.distinct && call.function != .countDistinct ? DistinctFilter(accumulator) : accumulator
@@ -77,7 +81,32 @@ public final class HashAggregator {
         let rowCount = batch.rowCount
         guard rowCount > 0 else { return }
         var ids = [Int32](repeating: 0, count: rowCount)
-        if !groups.isEmpty {
+        if integerKey {
+            let keyColumn = try ExpressionEvaluator.evaluate(groups[0], batch)
+            guard let keys = IntegerKeyTable.integers(keyColumn) else { throw .failed("unexpected group key type") }
+            var newRows: [Int32] = []
+            var table = IntegerKeyTable(capacity: 0)
+            swap(&table, &integerTable)
+            let validity = keys.validity
+            keys.values.withUnsafeBufferPointer { values in
+                ids.withUnsafeMutableBufferPointer { ids in
+                    for row in 0..<rowCount {
+                        let found: (id: Int, isNew: Bool)
+                        if let validity, !validity.isValid(row) {
+                            found = table.findOrInsertNull()
+                        } else {
+                            found = table.findOrInsert(values[row])
+                        }
+                        ids[row] = Int32(truncatingIfNeeded: found.id)
+                        if found.isNew { newRows.append(Int32(truncatingIfNeeded: row)) }
+                    }
+                }
+            }
+            swap(&table, &integerTable)
+            if !newRows.isEmpty {
+                keyChunks.append(newRows.withUnsafeBufferPointer { [keyColumn.take($0)] })
+            }
+        } else if !groups.isEmpty {
             let keyColumns = try groups.map { (group) throws(ExecutionError) in try ExpressionEvaluator.evaluate(group, batch) }
             let keys = RowKeys.encode(keyColumns, rowCount: rowCount)
             var newRows: [Int32] = []
@@ -98,7 +127,7 @@ public final class HashAggregator {
                 keyChunks.append(newRows.withUnsafeBufferPointer { rows in keyColumns.map { $0.take(rows) } })
             }
         }
-        let groupCount = groups.isEmpty ? 1 : table.count
+        let groupCount = groups.isEmpty ? 1 : (integerKey ? integerTable.count : table.count)
         for (call, accumulator) in zip(aggregates, accumulators) {
             let column = try call.argument.map { (argument) throws(ExecutionError) in
                 try ExpressionEvaluator.evaluate(argument, batch)
@@ -112,7 +141,7 @@ public final class HashAggregator {
     /// The result: group columns, then aggregate columns, one row per group (one row in all
     /// when there are no groups, even over no input).
     public func finish() -> RecordBatch {
-        let groupCount = groups.isEmpty ? 1 : table.count
+        let groupCount = groups.isEmpty ? 1 : (integerKey ? integerTable.count : table.count)
         var columns: [Column] = []
         for (index, group) in groups.enumerated() {
             let parts = keyChunks.map { $0[index] }

@@ -20,6 +20,8 @@ final class HashJoiner {
     let buildIsRight: Bool
     let schema: Schema
     private let table: KeyTable
+    /// The fast path for one integer-like key.
+    private let integerTable: IntegerKeyTable?
     private let first: [Int32]
     private let next: [Int32]
 
@@ -35,10 +37,31 @@ final class HashJoiner {
         self.buildIsRight = buildIsRight
         self.schema = schema
         let columns = try buildKeys.map { (key) throws(ExecutionError) in try ExpressionEvaluator.evaluate(key, build) }
-        let keys = RowKeys.encode(columns, rowCount: build.rowCount)
-        var table = KeyTable(capacity: build.rowCount)
         var first: [Int32] = []
         var next = [Int32](repeating: -1, count: build.rowCount)
+        if columns.count == 1, IntegerKeyTable.accepts(columns[0].dataType), let integers = IntegerKeyTable.integers(columns[0]) {
+            var integerTable = IntegerKeyTable(capacity: build.rowCount)
+            let validity = integers.validity
+            integers.values.withUnsafeBufferPointer { values in
+                for row in 0..<build.rowCount where validity?.isValid(row) ?? true {
+                    let (id, isNew) = integerTable.findOrInsert(values[row])
+                    if isNew {
+                        first.append(Int32(row))
+                    } else {
+                        next[row] = first[id]
+                        first[id] = Int32(row)
+                    }
+                }
+            }
+            self.integerTable = integerTable
+            self.table = KeyTable(capacity: 0)
+            self.first = first
+            self.next = next
+            return
+        }
+        self.integerTable = nil
+        let keys = RowKeys.encode(columns, rowCount: build.rowCount)
+        var table = KeyTable(capacity: build.rowCount)
         keys.bytes.withUnsafeBufferPointer { bytes in
             for row in 0..<build.rowCount where !keys.hasNull[row] {
                 let key = UnsafeBufferPointer(rebasing: bytes[keys.offsets[row]..<keys.offsets[row + 1]])
@@ -58,9 +81,24 @@ final class HashJoiner {
 
     func probe(_ batch: RecordBatch) throws(ExecutionError) -> RecordBatch {
         let columns = try probeKeys.map { (key) throws(ExecutionError) in try ExpressionEvaluator.evaluate(key, batch) }
-        let keys = RowKeys.encode(columns, rowCount: batch.rowCount)
         var probeRows: [Int32] = []
         var buildRows: [Int32] = []
+        if let integerTable, let integers = IntegerKeyTable.integers(columns[0]) {
+            let validity = integers.validity
+            integers.values.withUnsafeBufferPointer { values in
+                for row in 0..<batch.rowCount where validity?.isValid(row) ?? true {
+                    guard let id = integerTable.find(values[row]) else { continue }
+                    var match = first[id]
+                    while match >= 0 {
+                        probeRows.append(Int32(row))
+                        buildRows.append(match)
+                        match = next[Int(match)]
+                    }
+                }
+            }
+            return try finishProbe(batch, probeRows, buildRows)
+        }
+        let keys = RowKeys.encode(columns, rowCount: batch.rowCount)
         keys.bytes.withUnsafeBufferPointer { bytes in
             for row in 0..<batch.rowCount where !keys.hasNull[row] {
                 let key = UnsafeBufferPointer(rebasing: bytes[keys.offsets[row]..<keys.offsets[row + 1]])
@@ -73,8 +111,15 @@ final class HashJoiner {
                 }
             }
         }
+        return try finishProbe(batch, probeRows, buildRows)
+    }
+
+    private func finishProbe(_ batch: RecordBatch, _ probeRowsIn: [Int32], _ buildRowsIn: [Int32]) throws(ExecutionError)
+        -> RecordBatch
+    {
+        var probeRows = probeRowsIn
+        var buildRows = buildRowsIn
         var joined = assemble(batch, probeRows, buildRows)
-        _ = joined.rowCount
         if let residual {
             let keep = try ExpressionEvaluator.select(residual, joined)
             if keep.count != joined.rowCount {
