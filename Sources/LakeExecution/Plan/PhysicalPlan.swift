@@ -191,7 +191,17 @@ public struct Executor: Sendable {
             }
             return output
         case .sort(let input, let keys, let limit):
-            let batches = try await run(input, node: childNodes[0])
+            let batches: [RecordBatch]
+            if let limit, limit > 0, let (stages, source) = Self.pipeline(input) {
+                // Top-N: every morsel keeps only its first `limit` rows inside the parallel scan.
+                batches = try await parallel(source) { batch in
+                    var batch = batch
+                    for stage in stages { batch = try Self.applyStage(stage, batch) }
+                    return try Sorter.sort(batch, keys: keys, limit: limit)
+                }
+            } else {
+                batches = try await run(input, node: childNodes[0])
+            }
             var pool = RecordBatch.concatenate(batches, schema: input.schema)
             if let limit, limit == 0 { return [pool.slice(0..<0)] }
             pool = try Sorter.sort(pool, keys: keys, limit: limit)
@@ -324,6 +334,23 @@ public struct Executor: Sendable {
             try ExpressionEvaluator.evaluate(expression, combined)
         }
         return [RecordBatch(schema: schema, columns: columns, rowCount: combined.rowCount)]
+    }
+
+    /// The filter/project stages (in execution order) over a scan, when `plan` is such a chain.
+    static func pipeline(_ plan: PhysicalPlan) -> (stages: [PhysicalPlan], source: any BatchSource)? {
+        var stages: [PhysicalPlan] = []
+        var current = plan
+        while true {
+            switch current {
+            case .filter(let inner, _), .project(let inner, _, _):
+                stages.append(current)
+                current = inner
+            case .scan(let source):
+                return (stages.reversed(), source)
+            default:
+                return nil
+            }
+        }
     }
 
     /// Rows per unit of pipeline work: large decoded row groups are cut into morsels so that
