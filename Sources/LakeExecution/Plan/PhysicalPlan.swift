@@ -109,6 +109,8 @@ public struct Executor: Sendable {
     private func now() -> UInt64 { DispatchFreeClock.nanoseconds() }
 
     private func run(_ plan: PhysicalPlan, node: Int) async throws -> [RecordBatch] {
+        // A fused filter/project chain over a scan records its stages itself.
+        if Self.pipeline(plan) != nil { return try await runUntimed(plan, node: node) }
         let start = now()
         let result = try await runUntimed(plan, node: node)
         let end = now()
@@ -133,7 +135,7 @@ public struct Executor: Sendable {
         let childNodes = Self.childNodes(plan, node: node)
         switch plan {
         case .scan(let source):
-            return try await parallel(source) { $0 }
+            return try await parallel(source, scanNode: nil) { $0 }
         case .values(let batch):
             return [batch]
         case .filter, .project:
@@ -151,17 +153,23 @@ public struct Executor: Sendable {
                 break
             }
             let fused = Array(stages.reversed())
+            let executor = self
             let apply: @Sendable (RecordBatch) throws -> RecordBatch = { batch in
+                try executor.runStages(fused, topNode: node, batch)
+            }
+            if case .scan(let source) = current {
+                return try await parallel(source, scanNode: node + stages.count, apply)
+            }
+            // Not over a scan: run() records this node's rows and time as a whole.
+            return try await run(current, node: node + stages.count).map { batch in
                 var batch = batch
                 for stage in fused { batch = try Self.applyStage(stage, batch) }
                 return batch
             }
-            if case .scan(let source) = current {
-                return try await parallel(source, apply)
-            }
-            return try await run(current, node: node + stages.count).map(apply)
         case .aggregate(let input, let groups, let aggregates, let schema):
-            if let result = try await parallelAggregate(input, groups: groups, aggregates: aggregates, schema: schema) {
+            if let result = try await parallelAggregate(
+                input, groups: groups, aggregates: aggregates, schema: schema, inputNode: childNodes[0])
+            {
                 return result
             }
             let aggregator = HashAggregator(groups: groups, aggregates: aggregates, schema: schema)
@@ -194,10 +202,10 @@ public struct Executor: Sendable {
             let batches: [RecordBatch]
             if let limit, limit > 0, let (stages, source) = Self.pipeline(input) {
                 // Top-N: every morsel keeps only its first `limit` rows inside the parallel scan.
-                batches = try await parallel(source) { batch in
-                    var batch = batch
-                    for stage in stages { batch = try Self.applyStage(stage, batch) }
-                    return try Sorter.sort(batch, keys: keys, limit: limit)
+                let executor = self
+                let inputNode = childNodes[0]
+                batches = try await parallel(source, scanNode: inputNode + stages.count) { batch in
+                    try Sorter.sort(try executor.runStages(stages, topNode: inputNode, batch), keys: keys, limit: limit)
                 }
             } else {
                 batches = try await run(input, node: childNodes[0])
@@ -239,7 +247,8 @@ public struct Executor: Sendable {
     /// combined (counts summed, sums summed, min of mins, avg as sum / count). `nil` when the plan
     /// does not allow it (not over a scan, one partition, DISTINCT aggregates).
     private func parallelAggregate(
-        _ input: PhysicalPlan, groups: [PhysicalExpression], aggregates: [AggregateCall], schema: Schema
+        _ input: PhysicalPlan, groups: [PhysicalExpression], aggregates: [AggregateCall], schema: Schema,
+        inputNode: Int
     ) async throws -> [RecordBatch]? {
         guard threads > 1 else { return nil }
         var stages: [PhysicalPlan] = []
@@ -299,6 +308,8 @@ public struct Executor: Sendable {
         let next = PartitionCounter()
         let workers = min(threads, partitionCount)
         let partialAggregates = partialCalls
+        let executor = self
+        let scanNode = inputNode + stages.count
         let partials = try await withThrowingTaskGroup(of: RecordBatch.self) { group in
             for _ in 0..<workers {
                 group.addTask {
@@ -307,11 +318,12 @@ public struct Executor: Sendable {
                         let partition = next.take()
                         if partition >= partitionCount { break }
                         try Task.checkCancellation()
-                        for batch in try await source.read(partition: partition) {
+                        let start = DispatchFreeClock.nanoseconds()
+                        let batches = try await source.read(partition: partition)
+                        executor.record(scanNode, batches, since: start)
+                        for batch in batches {
                             for morsel in Self.morsels(batch) {
-                                var morsel = morsel
-                                for stage in fused { morsel = try Self.applyStage(stage, morsel) }
-                                try aggregator.consume(morsel)
+                                try aggregator.consume(try executor.runStages(fused, topNode: inputNode, morsel))
                             }
                         }
                     }
@@ -334,6 +346,28 @@ public struct Executor: Sendable {
             try ExpressionEvaluator.evaluate(expression, combined)
         }
         return [RecordBatch(schema: schema, columns: columns, rowCount: combined.rowCount)]
+    }
+
+    /// Applies fused filter/project stages (in execution order); with EXPLAIN ANALYZE, records each
+    /// stage's rows and time under its own operator number (`topNode` is the last stage's).
+    func runStages(_ stages: [PhysicalPlan], topNode: Int, _ batch: RecordBatch) throws -> RecordBatch {
+        var batch = batch
+        for (index, stage) in stages.enumerated() {
+            let start = metrics == nil ? 0 : DispatchFreeClock.nanoseconds()
+            batch = try Self.applyStage(stage, batch)
+            if let metrics {
+                let end = DispatchFreeClock.nanoseconds()
+                metrics.record(
+                    topNode + stages.count - 1 - index, rows: batch.rowCount, nanoseconds: end >= start ? end - start : 0)
+            }
+        }
+        return batch
+    }
+
+    func record(_ node: Int, _ batches: [RecordBatch], since start: UInt64) {
+        guard let metrics else { return }
+        let end = DispatchFreeClock.nanoseconds()
+        metrics.record(node, rows: batches.reduce(0) { $0 + $1.rowCount }, nanoseconds: end >= start ? end - start : 0)
     }
 
     /// The filter/project stages (in execution order) over a scan, when `plan` is such a chain.
@@ -390,14 +424,18 @@ public struct Executor: Sendable {
 
     /// Reads every partition of `source` through `transform`, up to `threads` at a time, in order.
     private func parallel(
-        _ source: any BatchSource, _ transform: @escaping @Sendable (RecordBatch) throws -> RecordBatch
+        _ source: any BatchSource, scanNode: Int?, _ transform: @escaping @Sendable (RecordBatch) throws -> RecordBatch
     ) async throws -> [RecordBatch] {
+        let executor = self
         let count = source.partitionCount
         if count <= 1 || threads <= 1 {
             var output: [RecordBatch] = []
             for partition in 0..<count {
                 try Task.checkCancellation()
-                for batch in try await source.read(partition: partition) {
+                let start = DispatchFreeClock.nanoseconds()
+                let batches = try await source.read(partition: partition)
+                if let scanNode { record(scanNode, batches, since: start) }
+                for batch in batches {
                     for morsel in Self.morsels(batch) { output.append(try transform(morsel)) }
                 }
             }
@@ -409,7 +447,9 @@ public struct Executor: Sendable {
             func start() {
                 let partition = next
                 group.addTask {
+                    let start = DispatchFreeClock.nanoseconds()
                     let batches = try await source.read(partition: partition)
+                    if let scanNode { executor.record(scanNode, batches, since: start) }
                     return (partition, try batches.flatMap(Self.morsels).map(transform))
                 }
                 next += 1
