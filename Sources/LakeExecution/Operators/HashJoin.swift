@@ -10,7 +10,7 @@ public enum JoinKind: String, Sendable {
 /// key; each probe batch looks its keys up and gathers the matching pairs with `take`. Rows whose
 /// key has a NULL never match. A residual condition is applied to the candidate pairs before
 /// LEFT JOIN decides which probe rows found no match.
-final class HashJoiner {
+final class HashJoiner: Sendable {
     let build: RecordBatch
     let buildKeys: [PhysicalExpression]
     let probeKeys: [PhysicalExpression]

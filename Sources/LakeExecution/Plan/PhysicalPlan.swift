@@ -180,24 +180,40 @@ public struct Executor: Sendable {
         case .hashJoin(let left, let right, let kind, let leftKeys, let rightKeys, let residual, let schema):
             async let leftBatches = run(left, node: childNodes[0])
             let rightBatches = try await run(right, node: childNodes[1])
-            let leftAll = RecordBatch.concatenate(try await leftBatches, schema: left.schema)
-            let rightAll = RecordBatch.concatenate(rightBatches, schema: right.schema)
+            let leftList = try await leftBatches
+            let leftRows = leftList.reduce(0) { $0 + $1.rowCount }
+            let rightRows = rightBatches.reduce(0) { $0 + $1.rowCount }
             // Build the smaller side; LEFT JOIN must probe with the left side.
-            let buildRight = kind == .left || rightAll.rowCount <= leftAll.rowCount
+            let buildRight = kind == .left || rightRows <= leftRows
+            let build = RecordBatch.concatenate(buildRight ? rightBatches : leftList, schema: buildRight ? right.schema : left.schema)
             let joiner = try HashJoiner(
-                build: buildRight ? rightAll : leftAll, buildKeys: buildRight ? rightKeys : leftKeys,
+                build: build, buildKeys: buildRight ? rightKeys : leftKeys,
                 probeKeys: buildRight ? leftKeys : rightKeys, residual: residual, kind: kind, buildIsRight: buildRight,
                 schema: schema)
-            let probe = buildRight ? leftAll : rightAll
-            var output: [RecordBatch] = []
-            var start = 0
-            while start < probe.rowCount || (start == 0 && probe.rowCount == 0) {
-                let end = min(start + 65536, probe.rowCount)
-                output.append(try joiner.probe(probe.slice(start..<end)))
-                if probe.rowCount == 0 { break }
-                start = end
+            // Probe batch by batch (morsels), in parallel; the probe side is never concatenated.
+            let probes = (buildRight ? leftList : rightBatches).flatMap(Self.morsels).filter { $0.rowCount > 0 }
+            if probes.isEmpty { return [RecordBatch.concatenate([], schema: schema)] }
+            if threads <= 1 || probes.count == 1 {
+                return try probes.map { (batch) throws(ExecutionError) in try joiner.probe(batch) }
             }
-            return output
+            var output = [RecordBatch?](repeating: nil, count: probes.count)
+            try await withThrowingTaskGroup(of: (Int, RecordBatch).self) { group in
+                var next = 0
+                while next < probes.count && next < threads {
+                    let index = next
+                    group.addTask { (index, try joiner.probe(probes[index])) }
+                    next += 1
+                }
+                while let (index, batch) = try await group.next() {
+                    output[index] = batch
+                    if next < probes.count {
+                        let index = next
+                        group.addTask { (index, try joiner.probe(probes[index])) }
+                        next += 1
+                    }
+                }
+            }
+            return output.compactMap { $0 }
         case .sort(let input, let keys, let limit):
             let batches: [RecordBatch]
             if let limit, limit > 0, let (stages, source) = Self.pipeline(input) {
