@@ -64,7 +64,7 @@ struct ExecutorTests {
 
     @Test("parallel two-phase aggregation equals the one-thread result", arguments: [false, true])
     func parallelAggregation(grouped: Bool) async throws {
-        for (partitions, rows) in [(1, 10), (3, 100), (8, 1000), (5, 0), (2, 150_000)] {
+        for (partitions, rows) in [(1, 10), (3, 100), (8, 1000), (5, 0), (2, 150_000), (1, 150_000)] {
             let source = Self.source(partitions: partitions, rows: rows)
             let one = try await Executor(threads: 1).execute(Self.plan(source, grouped: grouped))
             let four = try await Executor(threads: 4).execute(Self.plan(source, grouped: grouped))

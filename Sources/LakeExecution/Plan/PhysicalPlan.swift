@@ -267,20 +267,27 @@ public struct Executor: Sendable {
         inputNode: Int
     ) async throws -> [RecordBatch]? {
         guard threads > 1 else { return nil }
-        var stages: [PhysicalPlan] = []
-        var current = input
-        while true {
-            switch current {
-            case .filter(let inner, _), .project(let inner, _, _):
-                stages.append(current)
-                current = inner
-                continue
-            default: break
-            }
-            break
-        }
-        guard case .scan(let source) = current, source.partitionCount > 1 else { return nil }
         guard aggregates.allSatisfy({ $0.function != .countDistinct && !$0.distinct }) else { return nil }
+        // Over a scan pipeline, workers pull row groups; over anything else (a join, a subquery),
+        // they pull the input's batches.
+        let source: any BatchSource
+        var stages: [PhysicalPlan] = []
+        let recordsScan: Bool
+        if let (pipelineStages, scan) = Self.pipeline(input), scan.partitionCount > 1 {
+            source = scan
+            stages = pipelineStages.reversed()
+            recordsScan = true
+        } else {
+            let batches = try await run(input, node: inputNode).flatMap(Self.morsels)
+            guard batches.count > 1 else {
+                // Too small to split: aggregate here on one thread (the input already ran).
+                let aggregator = HashAggregator(groups: groups, aggregates: aggregates, schema: schema)
+                for batch in batches { try aggregator.consume(batch) }
+                return [aggregator.finish()]
+            }
+            source = MemoryBatches(schema: input.schema, batches: batches)
+            recordsScan = false
+        }
         let g = groups.count
         var partialCalls: [AggregateCall] = []
         var finalCalls: [AggregateCall] = []
@@ -336,7 +343,7 @@ public struct Executor: Sendable {
                         try Task.checkCancellation()
                         let start = DispatchFreeClock.nanoseconds()
                         let batches = try await source.read(partition: partition)
-                        executor.record(scanNode, batches, since: start)
+                        if recordsScan { executor.record(scanNode, batches, since: start) }
                         for batch in batches {
                             for morsel in Self.morsels(batch) {
                                 try aggregator.consume(try executor.runStages(fused, topNode: inputNode, morsel))
@@ -492,6 +499,15 @@ enum DispatchFreeClock {
 
 extension ContinuousClock.Instant {
     fileprivate static let zeroReference = ContinuousClock.now
+}
+
+/// Batches already in memory as a source, one partition per batch.
+struct MemoryBatches: BatchSource {
+    let schema: Schema
+    let batches: [RecordBatch]
+    var partitionCount: Int { batches.count }
+    func read(partition: Int) async throws -> [RecordBatch] { [batches[partition]] }
+    var summary: String { "batches in memory" }
 }
 
 /// Hands out partition numbers to workers, each exactly once.
