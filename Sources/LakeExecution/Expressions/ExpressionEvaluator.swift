@@ -68,7 +68,16 @@ public enum ExpressionEvaluator {
             let operand = try evaluate(arguments[0], batch)
             var result: Column?
             for argument in arguments.dropFirst() {
-                let equal = try compare(.equal, operand, try evaluate(argument, batch))
+                var constantEqual: Column?
+                if case .literal(let constant, _) = argument, !constant.isNull {
+                    constantEqual = compareToConstant(.equal, operand, constant)
+                }
+                let equal: Column
+                if let constantEqual {
+                    equal = constantEqual
+                } else {
+                    equal = try compare(.equal, operand, try evaluate(argument, batch))
+                }
                 result = result.map { logic(.or, $0, equal) } ?? equal
             }
             guard let result else { return .constant(.boolean(function == .notInList), type: .boolean, count: batch.rowCount) }
@@ -244,6 +253,35 @@ public enum ExpressionEvaluator {
         case (.decimal64(let c, _, let scale), .decimal(let v, let valueScale)) where scale == valueScale:
             guard let narrow = Int64(exactly: v) else { return nil }
             return against(c, narrow)
+        case (.string(let c), .string(let text)):
+            let constant = Array(text.utf8)
+            let count = c.count
+            let values = ContiguousArray<Bool>(unsafeUninitializedCapacity: count) { target, initialized in
+                c.withRows { offsets, bytes in
+                    constant.withUnsafeBufferPointer { k in
+                        for row in 0..<count {
+                            let start = Int(offsets[row])
+                            let end = Int(offsets[row + 1])
+                            let order: Int
+                            if function == .equal || function == .notEqual, end - start != k.count {
+                                order = 1
+                            } else {
+                                order = StringKernels.compareBytes(bytes, start, end, k, 0, k.count)
+                            }
+                            switch function {
+                            case .equal: target[row] = order == 0
+                            case .notEqual: target[row] = order != 0
+                            case .less: target[row] = order < 0
+                            case .lessOrEqual: target[row] = order <= 0
+                            case .greater: target[row] = order > 0
+                            default: target[row] = order >= 0
+                            }
+                        }
+                    }
+                }
+                initialized = count
+            }
+            return .boolean(PrimitiveColumn(values: values, validity: c.validity))
         default:
             return nil
         }
