@@ -116,7 +116,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LakeEngineTests",
-            dependencies: ["LakeEngine", "LakeDelta", "LakeParquet", "LakeColumnar", "LakeIO", "LakeTestSupport"],
+            dependencies: ["LakeEngine", "LakeExecution", "LakeDelta", "LakeParquet", "LakeColumnar", "LakeIO", "LakeTestSupport"],
             swiftSettings: swiftSettings
         ),
 

@@ -18,10 +18,13 @@ public struct QueryResult: Sendable {
 public struct QueryEngine: Sendable {
     public let lakeRoot: String
     public let threads: Int
+    /// Text formats read in place (CSV, JSON lines), supplied by the ingestion readers.
+    public let fileFormats: [any QueryFileFormat]
 
-    public init(lakeRoot: String, threads: Int) {
+    public init(lakeRoot: String, threads: Int, fileFormats: [any QueryFileFormat] = []) {
         self.lakeRoot = lakeRoot
         self.threads = max(1, threads)
+        self.fileFormats = fileFormats
     }
 
     /// Runs every statement in `sql` (separated by `;`) and returns one result per statement.
@@ -40,7 +43,7 @@ public struct QueryEngine: Sendable {
     func run(_ statement: SQLStatement, source: String) async throws -> QueryResult {
         let bound: BoundStatement
         do {
-            bound = try Binder(catalog: EngineCatalog(lakeRoot: lakeRoot)).bind(statement)
+            bound = try Binder(catalog: EngineCatalog(lakeRoot: lakeRoot, fileFormats: fileFormats)).bind(statement)
         } catch let error as SQLError {
             throw error.withExcerpt(from: source)
         }
@@ -308,6 +311,9 @@ struct PhysicalPlanner {
             let schema = Schema(indices.map { table.schema.fields[$0] })
             let source = ParquetBatchSource(
                 readers: readers, parts: parts, columns: columnIndices, schema: schema, skippedGroups: skipped, name: table.name)
+            return Planned(plan: .scan(source), mapping: mapping)
+        case .files(let format, let paths):
+            let source = try format.source(paths: paths, schema: table.schema, columns: indices)
             return Planned(plan: .scan(source), mapping: mapping)
         case nil:
             throw QueryError.unsupportedSource(path: table.name)
