@@ -163,7 +163,8 @@ struct PhysicalPlanner {
         case .limit(let input, let limit, let offset):
             var child = try plan(input, required: required, pushed: [])
             if let limit, case .sort(let sortInput, let keys, nil) = child.plan {
-                child.plan = .sort(sortInput, keys, limit: limit + offset)
+                let (total, overflow) = limit.addingReportingOverflow(offset)
+                child.plan = .sort(sortInput, keys, limit: overflow ? nil : total)
             }
             return Planned(plan: .limit(child.plan, limit: limit, offset: offset), mapping: child.mapping)
         case .distinct(let input):

@@ -240,7 +240,7 @@ public struct Executor: Sendable {
                     skip -= batch.rowCount
                     continue
                 }
-                let end = min(batch.rowCount, skip + remaining)
+                let end = remaining >= batch.rowCount - skip ? batch.rowCount : skip + remaining
                 output.append(batch.slice(skip..<end))
                 remaining -= end - skip
                 skip = 0
