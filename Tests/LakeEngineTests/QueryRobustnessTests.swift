@@ -25,6 +25,13 @@ struct QueryRobustnessTests {
         "SELECT round(1.25, 1), round(-1.25::DOUBLE, 1), round(123.4, -1)", "SELECT ts + INTERVAL '1 month' FROM core_orders",
         "SELECT extract(epoch FROM ts), extract(dow FROM ts) FROM core_orders",
         "SELECT count(DISTINCT city), count(DISTINCT born) FROM core_people GROUP BY age",
+        "SELECT TIMESTAMP '2024-01-01 00:00:00' + INTERVAL '9223372036854775807' SECOND",
+        "SELECT DATE '2024-01-01' - INTERVAL '-9223372036854775808' MICROSECOND",
+        "SELECT substr('abc', 9223372036854775807, 9223372036854775807)",
+        "SELECT substr('abc', -9223372036854775807, 9223372036854775807), substr('abc', 2, -9223372036854775807)",
+        "SELECT DATE '9999-12-31' + 2147483647", "SELECT year(DATE '9999-12-31' + 2000000000)",
+        "SELECT id FROM core_people LIMIT 9223372036854775807 OFFSET 9223372036854775807",
+        "SELECT round(1.5, 100), round(1.5::DOUBLE, -400), CAST(1e300 AS DECIMAL(38,0))",
     ]
 
     @Test("every statement fails cleanly or answers", arguments: statements)
