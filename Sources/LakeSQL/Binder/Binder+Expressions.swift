@@ -556,6 +556,7 @@ extension Binder {
         case "epoch": function = .epoch
         default: throw SQLError("unknown date part \"\(field)\"", at: position)
         }
+        if isNull(input) { return .literal(.null, .int64) }
         return .call(function, [input], .int64)
     }
 }
