@@ -118,7 +118,8 @@ let package = Package(
         .testTarget(
             name: "LakeEngineTests",
             dependencies: [
-                "LakeEngine", "LakeDelta", "LakeParquet", "LakeColumnar", "LakeIngest", "LakeIO", "LakeTestSupport",
+                "LakeEngine", "LakeExecution", "LakeDelta", "LakeParquet", "LakeColumnar", "LakeIngest", "LakeIO",
+                "LakeTestSupport",
             ],
             swiftSettings: swiftSettings
         ),

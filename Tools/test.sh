@@ -45,4 +45,8 @@ LAKE_BIN="$lake_bin" python3 Tools/reliability/t3_t4_ingest.py || status=1
 LAKE_BIN="$lake_bin" .venv/bin/python Tools/reliability/t1_concurrent_writers.py || status=1
 LAKE_BIN="$lake_bin" .venv/bin/python Tools/reliability/t2_kill9.py || status=1
 LAKE_BIN="$lake_bin" .venv/bin/python Tools/reliability/t5_maintenance.py || status=1
+echo "== bench queries at SF0.1 equal DuckDB's answers (SPEC.md §8.5)"
+"$LAKE_SHARED/bench/setup.sh" 0.1 >/dev/null
+Tools/bench/make_lake.sh 0.1 "$lake_bin" >/dev/null
+LAKE_LONG_TESTS=1 swift test --filter BenchQueryTests || status=1
 exit $status

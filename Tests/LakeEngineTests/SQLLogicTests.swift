@@ -162,7 +162,8 @@ struct SQLTestRecord {
                 return nil
             }
         } catch {
-            let message = "\(error)"
+            // The first line is the message; later lines echo the SQL (excerpt), which must not match.
+            let message = String("\(error)".split(separator: "\n", omittingEmptySubsequences: false).first ?? "")
             if case .statementError(let substring) = kind {
                 if substring.isEmpty || message.lowercased().contains(substring.lowercased()) { return nil }
                 return "expected an error containing '\(substring)', got: \(message)"

@@ -120,6 +120,25 @@ struct KernelTests {
         }
     }
 
+    @Test("integer group keys: NULL is one group, string keys take the general path")
+    func nullGroup() throws {
+        let schema = Schema([Field("k", .int32), Field("s", .string)])
+        let keys = PrimitiveColumn<Int32>(values: [1, 0, 1, 0, 0], validity: ValidityBitmap([true, false, true, true, false]))
+        let strings = StringColumn(["a", nil, "a", "", nil])
+        let input = RecordBatch(schema: schema, columns: [.int32(keys), .string(strings)], rowCount: 5)
+        for key in [PhysicalExpression.column(0, .int32), .column(1, .string)] {
+            let aggregator = HashAggregator(
+                groups: [key], aggregates: [AggregateCall(function: .countStar, argument: nil, type: .int64)],
+                schema: Schema([Field("k", key.type), Field("n", .int64)]))
+            try aggregator.consume(input)
+            let result = aggregator.finish()
+            #expect(result.rowCount == 3)
+            let counts = (0..<3).map { result.columns[1].scalar(at: $0) }
+            #expect(counts == [.integer(2), .integer(2), .integer(1)])
+            #expect(!result.columns[0].isValid(1))
+        }
+    }
+
     @Test("global aggregate over no rows gives one row: count 0, sum NULL")
     func emptyAggregate() throws {
         let schema = Schema([Field("n", .int64), Field("s", .int64)])

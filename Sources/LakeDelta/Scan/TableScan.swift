@@ -253,3 +253,40 @@ public struct TableScan: Sendable {
         return RecordBatch(schema: schema, columns: columns, rowCount: rowCount)
     }
 }
+
+extension TableScan {
+    /// Opens the data file of `file` (its footer only), to read it one row group at a time.
+    public func reader(for file: AddFile) throws(DeltaError) -> ParquetFileReader { try open(file) }
+
+    /// One row group of `file` in this scan's columns (partition values and missing columns filled
+    /// in as by ``read(_:threads:)``), so a scan can run in parallel over row groups.
+    public func read(_ file: AddFile, reader: ParquetFileReader, rowGroup: Int) throws(DeltaError) -> RecordBatch {
+        let fileSchema = reader.schema
+        var fileColumns: [Int] = []
+        var positions: [Int?] = []
+        for source in sources {
+            guard case .data(let name) = source, let index = Self.fileColumn(named: name, in: fileSchema) else {
+                positions.append(nil)
+                continue
+            }
+            if let existing = fileColumns.firstIndex(of: index) {
+                positions.append(existing)
+            } else {
+                positions.append(fileColumns.count)
+                fileColumns.append(index)
+            }
+        }
+        let partitionValues = try partitionScalars(file)
+        if fileColumns.isEmpty {
+            return try assemble(
+                file, rowCount: reader.rowCount(ofRowGroup: rowGroup), decoded: [], positions, partitionValues)
+        }
+        let decoded: RecordBatch
+        do {
+            decoded = try reader.readRowGroup(rowGroup, columns: fileColumns)
+        } catch {
+            throw .parquet(error)
+        }
+        return try assemble(file, rowCount: decoded.rowCount, decoded: decoded.columns, positions, partitionValues)
+    }
+}

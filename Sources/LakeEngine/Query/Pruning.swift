@@ -81,10 +81,7 @@ enum Pruning {
         func order<T: Comparable>(_ x: T, _ y: T) -> Int { x < y ? -1 : (x == y ? 0 : 1) }
         switch (a, b) {
         case (.integer(let x), .integer(let y)): return order(x, y)
-        case (.float(let x), .float(let y)): return x.isNaN || y.isNaN ? nil : order(x, y)
-        case (.integer(let x), .float(let y)): return y.isNaN ? nil : order(Double(x), y)
-        case (.float(let x), .integer(let y)): return x.isNaN ? nil : order(x, Double(y))
-        case (.float32(let x), .float(let y)): return order(Double(x), y)
+        // Floats are not used: statistics may leave out NaN, which sorts above every number here.
         case (.decimal(let x, let xs), .decimal(let y, let ys)):
             guard let x2 = Decimal128.rescale(x, from: xs, to: max(xs, ys)), let y2 = Decimal128.rescale(y, from: ys, to: max(xs, ys))
             else { return nil }

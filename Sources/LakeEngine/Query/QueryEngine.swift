@@ -18,10 +18,13 @@ public struct QueryResult: Sendable {
 public struct QueryEngine: Sendable {
     public let lakeRoot: String
     public let threads: Int
+    /// Text formats read in place (CSV, JSON lines), supplied by the ingestion readers.
+    public let fileFormats: [any QueryFileFormat]
 
-    public init(lakeRoot: String, threads: Int) {
+    public init(lakeRoot: String, threads: Int, fileFormats: [any QueryFileFormat] = []) {
         self.lakeRoot = lakeRoot
         self.threads = max(1, threads)
+        self.fileFormats = fileFormats
     }
 
     /// Runs every statement in `sql` (separated by `;`) and returns one result per statement.
@@ -40,7 +43,7 @@ public struct QueryEngine: Sendable {
     func run(_ statement: SQLStatement, source: String) async throws -> QueryResult {
         let bound: BoundStatement
         do {
-            bound = try Binder(catalog: EngineCatalog(lakeRoot: lakeRoot)).bind(statement)
+            bound = try Binder(catalog: EngineCatalog(lakeRoot: lakeRoot, fileFormats: fileFormats)).bind(statement)
         } catch let error as SQLError {
             throw error.withExcerpt(from: source)
         }
@@ -160,7 +163,8 @@ struct PhysicalPlanner {
         case .limit(let input, let limit, let offset):
             var child = try plan(input, required: required, pushed: [])
             if let limit, case .sort(let sortInput, let keys, nil) = child.plan {
-                child.plan = .sort(sortInput, keys, limit: limit + offset)
+                let (total, overflow) = limit.addingReportingOverflow(offset)
+                child.plan = .sort(sortInput, keys, limit: overflow ? nil : total)
             }
             return Planned(plan: .limit(child.plan, limit: limit, offset: offset), mapping: child.mapping)
         case .distinct(let input):
@@ -219,6 +223,23 @@ struct PhysicalPlanner {
 
     // MARK: - Scans
 
+    /// Bounds of a table column in one Parquet row group, from the footer statistics.
+    func rowGroupBounds(_ reader: ParquetFileReader, _ group: Int, _ table: CatalogTable, _ partitionColumns: [String])
+        -> (Int) -> ColumnBounds?
+    {
+        { column in
+            let field = table.schema.fields[column]
+            guard !partitionColumns.contains(field.name), let index = reader.schema.index(of: field.name),
+                reader.schema.fields[index].type == field.type,
+                let statistics = reader.statistics(rowGroup: group, column: index)
+            else { return nil }
+            let rows = reader.rowCount(ofRowGroup: group)
+            return ColumnBounds(
+                min: statistics.min, max: statistics.max, nullCount: statistics.nullCount.map(Int64.init),
+                allNull: statistics.nullCount == rows)
+        }
+    }
+
     func scan(_ table: CatalogTable, required: Set<Int>, predicates: [BoundExpression]) throws -> Planned {
         let indices = required.sorted()
         var mapping: [Int: Int] = [:]
@@ -246,8 +267,26 @@ struct PhysicalPlanner {
                 if folded.contains(where: { Pruning.cannotMatch($0, bounds) }) { continue }
                 kept.append(file)
             }
+            var readers: [ParquetFileReader] = []
+            var parts: [(file: Int, group: Int)] = []
+            var skippedGroups = 0
+            for (fileIndex, file) in kept.enumerated() {
+                let reader = try scan.reader(for: file)
+                readers.append(reader)
+                for group in 0..<reader.rowGroupCount {
+                    if reader.rowCount(ofRowGroup: group) == 0
+                        || (!folded.isEmpty
+                            && folded.contains(where: { Pruning.cannotMatch($0, rowGroupBounds(reader, group, table, snapshot.partitionColumns)) }))
+                    {
+                        skippedGroups += 1
+                        continue
+                    }
+                    parts.append((fileIndex, group))
+                }
+            }
             let source = DeltaBatchSource(
-                scan: scan, files: kept, skipped: snapshot.files.count - kept.count, tableName: table.name)
+                scan: scan, files: kept, readers: readers, parts: parts, skippedFiles: snapshot.files.count - kept.count,
+                skippedGroups: skippedGroups, tableName: table.name)
             return Planned(plan: .scan(source), mapping: mapping)
         case .parquet(let files):
             let readers = try files.map { try ParquetFileReader(path: $0) }
@@ -255,7 +294,10 @@ struct PhysicalPlanner {
             var skipped = 0
             for (fileIndex, reader) in readers.enumerated() {
                 for group in 0..<reader.rowGroupCount {
-                    if reader.rowCount(ofRowGroup: group) == 0 {
+                    if reader.rowCount(ofRowGroup: group) == 0
+                        || (!folded.isEmpty
+                            && folded.contains(where: { Pruning.cannotMatch($0, rowGroupBounds(reader, group, table, [])) }))
+                    {
                         skipped += 1
                         continue
                     }
@@ -270,6 +312,9 @@ struct PhysicalPlanner {
             let schema = Schema(indices.map { table.schema.fields[$0] })
             let source = ParquetBatchSource(
                 readers: readers, parts: parts, columns: columnIndices, schema: schema, skippedGroups: skipped, name: table.name)
+            return Planned(plan: .scan(source), mapping: mapping)
+        case .files(let format, let paths):
+            let source = try format.source(paths: paths, schema: table.schema, columns: indices)
             return Planned(plan: .scan(source), mapping: mapping)
         case nil:
             throw QueryError.unsupportedSource(path: table.name)

@@ -9,12 +9,45 @@ import LakeSQL
 enum TableHandle: Sendable {
     case delta(Snapshot)
     case parquet([String])
+    case files(any QueryFileFormat, [String])
+}
+
+/// A text format that queries read in place: the hook for the ingestion readers (CSV, JSON lines).
+///
+/// Register formats with ``QueryEngine/init(lakeRoot:threads:fileFormats:)``. A quoted path whose
+/// extension is in ``extensions``, or a call of one of ``functionNames`` (`read_csv('…')`), becomes
+/// a scan of this format; without a registered format such sources are "not supported yet".
+public protocol QueryFileFormat: Sendable {
+    /// Lower-case file extensions without the dot (`csv`, `jsonl`).
+    var extensions: [String] { get }
+    /// Table function names (`read_csv`, `read_csv_auto`).
+    var functionNames: [String] { get }
+    /// The columns of the files (read or inferred once, at planning).
+    func schema(of paths: [String]) throws -> Schema
+    /// A source yielding the rows of the files with only `columns` (indices into the schema), in
+    /// that order.
+    func source(paths: [String], schema: Schema, columns: [Int]) throws -> any BatchSource
 }
 
 /// Resolves table names and paths for the binder (DESIGN.md §2): names are tables in the lake;
 /// quoted paths are Delta tables, Parquet files or globs of them.
 struct EngineCatalog: SQLCatalog {
     let lakeRoot: String
+    var fileFormats: [any QueryFileFormat] = []
+
+    private func format(forPath path: String) -> (any QueryFileFormat)? {
+        let lowered = path.lowercased()
+        guard let dot = lowered.lastIndex(of: ".") else { return nil }
+        let ext = String(lowered[lowered.index(after: dot)...])
+        return fileFormats.first { $0.extensions.contains(ext) }
+    }
+
+    private func files(_ format: any QueryFileFormat, _ paths: [String], name: String) throws -> CatalogTable {
+        var expanded: [String] = []
+        for path in paths { expanded += path.contains("*") ? try Self.glob(path) : [path] }
+        for file in expanded where FileKind(file) != .file { throw EngineError.notFound(path: file) }
+        return CatalogTable(name: name, schema: try format.schema(of: expanded), handle: TableHandle.files(format, expanded))
+    }
 
     func table(_ source: SQLTableSource, timeTravel: TimeTravelSpec?) throws -> CatalogTable? {
         let version: TableVersion
@@ -35,6 +68,10 @@ struct EngineCatalog: SQLCatalog {
             guard case .directory = FileKind(location.path) else { return nil }
             return try delta(location.path, name: name.name.text, version: version)
         case .path(let path):
+            if let format = format(forPath: path) {
+                if timeTravel != nil { throw EngineError.timeTravelOnFile(path: path, option: "AS OF") }
+                return try files(format, [path], name: path)
+            }
             if path.contains("*") {
                 if timeTravel != nil { throw EngineError.timeTravelOnFile(path: path, option: "AS OF") }
                 return try parquet(Self.glob(path), name: path)
@@ -59,6 +96,9 @@ struct EngineCatalog: SQLCatalog {
 
     func tableFunction(_ name: String, arguments: [ScalarValue]) throws -> CatalogTable? {
         let paths = arguments.compactMap { value -> String? in if case .string(let text) = value { text } else { nil } }
+        if let format = fileFormats.first(where: { $0.functionNames.contains(name) }) {
+            return try files(format, paths, name: paths.joined(separator: ", "))
+        }
         switch name {
         case "read_parquet", "parquet_scan":
             var files: [String] = []
@@ -121,23 +161,30 @@ struct EngineCatalog: SQLCatalog {
     }
 }
 
-/// The active files of a Delta snapshot (after pruning and skipping), one partition per file.
+/// The active files of a Delta snapshot (after pruning and skipping), one partition per row group
+/// so that even a one-file table is read in parallel.
 struct DeltaBatchSource: BatchSource {
     let scan: TableScan
     let files: [AddFile]
-    let skipped: Int
+    let readers: [ParquetFileReader]
+    /// (file, row group) pairs that survived skipping.
+    let parts: [(file: Int, group: Int)]
+    let skippedFiles: Int
+    let skippedGroups: Int
     let tableName: String
 
     var schema: Schema { scan.schema }
-    var partitionCount: Int { files.count }
+    var partitionCount: Int { parts.count }
 
     func read(partition: Int) async throws -> [RecordBatch] {
-        try await scan.read(files[partition], threads: 1)
+        let part = parts[partition]
+        let batch = try scan.read(files[part.file], reader: readers[part.file], rowGroup: part.group)
+        return batch.rowCount > 0 ? [batch] : []
     }
 
     var summary: String {
         "\(tableName) (delta v\(scan.snapshot.version)) columns=[\(schema.fields.map(\.name).joined(separator: ", "))] "
-            + "files: \(files.count) kept, \(skipped) skipped"
+            + "files: \(files.count) kept, \(skippedFiles) skipped; row groups: \(parts.count) kept, \(skippedGroups) skipped"
     }
 }
 

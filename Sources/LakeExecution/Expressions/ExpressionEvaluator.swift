@@ -68,7 +68,16 @@ public enum ExpressionEvaluator {
             let operand = try evaluate(arguments[0], batch)
             var result: Column?
             for argument in arguments.dropFirst() {
-                let equal = try compare(.equal, operand, try evaluate(argument, batch))
+                var constantEqual: Column?
+                if case .literal(let constant, _) = argument, !constant.isNull {
+                    constantEqual = compareToConstant(.equal, operand, constant)
+                }
+                let equal: Column
+                if let constantEqual {
+                    equal = constantEqual
+                } else {
+                    equal = try compare(.equal, operand, try evaluate(argument, batch))
+                }
                 result = result.map { logic(.or, $0, equal) } ?? equal
             }
             guard let result else { return .constant(.boolean(function == .notInList), type: .boolean, count: batch.rowCount) }
@@ -80,6 +89,14 @@ public enum ExpressionEvaluator {
             return coalesce(columns, type: type, count: batch.rowCount)
         default:
             break
+        }
+        if function == .equal || function == .notEqual || function == .less || function == .lessOrEqual
+            || function == .greater || function == .greaterOrEqual, arguments.count == 2,
+            case .literal(let constant, _) = arguments[1], !constant.isNull
+        {
+            let column = try evaluate(arguments[0], batch)
+            if let result = compareToConstant(function, column, constant) { return result }
+            return try compare(function, column, try evaluate(arguments[1], batch))
         }
         let values = try arguments.map { (argument) throws(ExecutionError) in try evaluate(argument, batch) }
         switch function {
@@ -196,6 +213,77 @@ public enum ExpressionEvaluator {
         default:
             if let l = left.decimalValues, let r = right.decimalValues { return .boolean(comparePrimitive(function, l, r)) }
             throw .failed("cannot compare \(left.dataType) with \(right.dataType)")
+        }
+    }
+
+    /// `column op constant` without materializing the constant; `nil` for the combinations
+    /// that go through ``compare(_:_:_:)``.
+    static func compareToConstant(_ function: ScalarFunction, _ column: Column, _ constant: ScalarValue) -> Column? {
+        @inline(__always)
+        func against<T: Comparable>(_ c: PrimitiveColumn<T>, _ v: T) -> Column {
+            switch function {
+            case .equal: .boolean(Kernels.map1(c) { $0 == v })
+            case .notEqual: .boolean(Kernels.map1(c) { $0 != v })
+            case .less: .boolean(Kernels.map1(c) { $0 < v })
+            case .lessOrEqual: .boolean(Kernels.map1(c) { $0 <= v })
+            case .greater: .boolean(Kernels.map1(c) { $0 > v })
+            default: .boolean(Kernels.map1(c) { $0 >= v })
+            }
+        }
+        switch (column, constant) {
+        case (.int32(let c), .integer(let v)):
+            guard let narrow = Int32(exactly: v) else { return nil }
+            return against(c, narrow)
+        case (.date(let c), .date(let v)): return against(c, v)
+        case (.int64(let c), .integer(let v)): return against(c, v)
+        case (.timestamp(let c), .timestamp(let v)), (.timestampNTZ(let c), .timestampNTZ(let v)),
+            (.timestamp(let c), .timestampNTZ(let v)), (.timestampNTZ(let c), .timestamp(let v)):
+            return against(c, v)
+        case (.float64(let c), .float(let v)):
+            if v.isNaN { return nil }
+            // Against a number, NaN rows sort above everything (SQL total order).
+            switch function {
+            case .equal: return .boolean(Kernels.map1(c) { $0 == v })
+            case .notEqual: return .boolean(Kernels.map1(c) { !($0 == v) })
+            case .less: return .boolean(Kernels.map1(c) { $0 < v })
+            case .lessOrEqual: return .boolean(Kernels.map1(c) { $0 <= v })
+            case .greater: return .boolean(Kernels.map1(c) { $0 > v || $0.isNaN })
+            default: return .boolean(Kernels.map1(c) { $0 >= v || $0.isNaN })
+            }
+        case (.decimal64(let c, _, let scale), .decimal(let v, let valueScale)) where scale == valueScale:
+            guard let narrow = Int64(exactly: v) else { return nil }
+            return against(c, narrow)
+        case (.string(let c), .string(let text)):
+            let constant = Array(text.utf8)
+            let count = c.count
+            let values = ContiguousArray<Bool>(unsafeUninitializedCapacity: count) { target, initialized in
+                c.withRows { offsets, bytes in
+                    constant.withUnsafeBufferPointer { k in
+                        for row in 0..<count {
+                            let start = Int(offsets[row])
+                            let end = Int(offsets[row + 1])
+                            let order: Int
+                            if function == .equal || function == .notEqual, end - start != k.count {
+                                order = 1
+                            } else {
+                                order = StringKernels.compareBytes(bytes, start, end, k, 0, k.count)
+                            }
+                            switch function {
+                            case .equal: target[row] = order == 0
+                            case .notEqual: target[row] = order != 0
+                            case .less: target[row] = order < 0
+                            case .lessOrEqual: target[row] = order <= 0
+                            case .greater: target[row] = order > 0
+                            default: target[row] = order >= 0
+                            }
+                        }
+                    }
+                }
+                initialized = count
+            }
+            return .boolean(PrimitiveColumn(values: values, validity: c.validity))
+        default:
+            return nil
         }
     }
 

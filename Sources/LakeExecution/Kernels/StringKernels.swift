@@ -229,8 +229,12 @@ enum StringKernels {
                     for index in 0..<slice.count where slice[index] & 0xC0 != 0x80 { starts32.append(index) }
                     let characters = starts32.count
                     var first = starts.values[row]
-                    if first < 0 { first = Int64(characters) + first + 1 }
-                    var last: Int64 = lengths.map { first + $0.values[row] } ?? Int64(characters) + 1
+                    if first < 0 { first = Int64(characters) &+ first &+ 1 }
+                    var last: Int64 = Int64(characters) + 1
+                    if let lengths {
+                        let (end, overflow) = first.addingReportingOverflow(lengths.values[row])
+                        last = overflow ? (lengths.values[row] > 0 ? Int64.max : Int64.min) : end
+                    }
                     if let lengths, lengths.values[row] < 0 { last = first }
                     let lower = max(first, 1)
                     let upper = min(last, Int64(characters) + 1)

@@ -38,6 +38,9 @@ public final class HashAggregator {
     let aggregates: [AggregateCall]
     let schema: Schema
     private var table = KeyTable()
+    /// The fast path for one integer-like group key.
+    private var integerTable = IntegerKeyTable()
+    private let integerKey: Bool
     private var keyChunks: [[Column]] = []
     private let accumulators: [any Accumulator]
 
@@ -45,6 +48,7 @@ public final class HashAggregator {
         self.groups = groups
         self.aggregates = aggregates
         self.schema = schema
+        self.integerKey = groups.count == 1 && IntegerKeyTable.accepts(groups[0].type)
         self.accumulators = aggregates.map { call in
             let accumulator = Self.makeAccumulator(call)
             return call.distinct && call.function != .countDistinct ? DistinctFilter(accumulator) : accumulator
@@ -77,10 +81,39 @@ public final class HashAggregator {
         let rowCount = batch.rowCount
         guard rowCount > 0 else { return }
         var ids = [Int32](repeating: 0, count: rowCount)
-        if !groups.isEmpty {
+        if integerKey {
+            let keyColumn = try ExpressionEvaluator.evaluate(groups[0], batch)
+            guard let keys = IntegerKeyTable.integers(keyColumn) else { throw .failed("unexpected group key type") }
+            var newRows: [Int32] = []
+            var table = IntegerKeyTable(capacity: 0)
+            swap(&table, &integerTable)
+            let validity = keys.validity
+            keys.values.withUnsafeBufferPointer { values in
+                ids.withUnsafeMutableBufferPointer { ids in
+                    for row in 0..<rowCount {
+                        let found: (id: Int, isNew: Bool)
+                        if let validity, !validity.isValid(row) {
+                            found = table.findOrInsertNull()
+                        } else {
+                            found = table.findOrInsert(values[row])
+                        }
+                        ids[row] = Int32(truncatingIfNeeded: found.id)
+                        if found.isNew { newRows.append(Int32(truncatingIfNeeded: row)) }
+                    }
+                }
+            }
+            swap(&table, &integerTable)
+            if !newRows.isEmpty {
+                keyChunks.append(newRows.withUnsafeBufferPointer { [keyColumn.take($0)] })
+            }
+        } else if !groups.isEmpty {
             let keyColumns = try groups.map { (group) throws(ExecutionError) in try ExpressionEvaluator.evaluate(group, batch) }
             let keys = RowKeys.encode(keyColumns, rowCount: rowCount)
             var newRows: [Int32] = []
+            // Work on a local table: a class property would pay an exclusivity check per row.
+            var table = KeyTable(capacity: 0)
+            swap(&table, &self.table)
+            defer { swap(&table, &self.table) }
             keys.bytes.withUnsafeBufferPointer { bytes in
                 for row in 0..<rowCount {
                     let start = keys.offsets[row]
@@ -94,7 +127,7 @@ public final class HashAggregator {
                 keyChunks.append(newRows.withUnsafeBufferPointer { rows in keyColumns.map { $0.take(rows) } })
             }
         }
-        let groupCount = groups.isEmpty ? 1 : table.count
+        let groupCount = groups.isEmpty ? 1 : (integerKey ? integerTable.count : table.count)
         for (call, accumulator) in zip(aggregates, accumulators) {
             let column = try call.argument.map { (argument) throws(ExecutionError) in
                 try ExpressionEvaluator.evaluate(argument, batch)
@@ -108,7 +141,7 @@ public final class HashAggregator {
     /// The result: group columns, then aggregate columns, one row per group (one row in all
     /// when there are no groups, even over no input).
     public func finish() -> RecordBatch {
-        let groupCount = groups.isEmpty ? 1 : table.count
+        let groupCount = groups.isEmpty ? 1 : (integerKey ? integerTable.count : table.count)
         var columns: [Column] = []
         for (index, group) in groups.enumerated() {
             let parts = keyChunks.map { $0[index] }
@@ -381,6 +414,9 @@ final class DistinctFilter: Accumulator {
         var scratch: [UInt8] = []
         var rows: [Int32] = []
         var keptGroups: [Int32] = []
+        var seen = KeyTable(capacity: 0)
+        swap(&seen, &self.seen)
+        defer { swap(&seen, &self.seen) }
         for row in 0..<groups.count where !keys.hasNull[row] {
             scratch.removeAll(keepingCapacity: true)
             var group = groups[row]
@@ -411,6 +447,9 @@ final class CountDistinctAccumulator: Accumulator {
         guard let column else { return }
         let keys = RowKeys.encode([column], rowCount: column.count)
         var scratch: [UInt8] = []
+        var seen = KeyTable(capacity: 0)
+        swap(&seen, &self.seen)
+        defer { swap(&seen, &self.seen) }
         for row in 0..<groups.count where !keys.hasNull[row] {
             scratch.removeAll(keepingCapacity: true)
             var group = groups[row]

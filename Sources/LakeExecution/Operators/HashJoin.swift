@@ -10,7 +10,7 @@ public enum JoinKind: String, Sendable {
 /// key; each probe batch looks its keys up and gathers the matching pairs with `take`. Rows whose
 /// key has a NULL never match. A residual condition is applied to the candidate pairs before
 /// LEFT JOIN decides which probe rows found no match.
-final class HashJoiner {
+final class HashJoiner: Sendable {
     let build: RecordBatch
     let buildKeys: [PhysicalExpression]
     let probeKeys: [PhysicalExpression]
@@ -19,9 +19,11 @@ final class HashJoiner {
     /// Whether the build side is the right input (then output is probe ++ build).
     let buildIsRight: Bool
     let schema: Schema
-    private var table = KeyTable()
-    private var first: [Int32] = []
-    private var next: [Int32] = []
+    private let table: KeyTable
+    /// The fast path for one integer-like key.
+    private let integerTable: IntegerKeyTable?
+    private let first: [Int32]
+    private let next: [Int32]
 
     init(
         build: RecordBatch, buildKeys: [PhysicalExpression], probeKeys: [PhysicalExpression],
@@ -35,9 +37,31 @@ final class HashJoiner {
         self.buildIsRight = buildIsRight
         self.schema = schema
         let columns = try buildKeys.map { (key) throws(ExecutionError) in try ExpressionEvaluator.evaluate(key, build) }
+        var first: [Int32] = []
+        var next = [Int32](repeating: -1, count: build.rowCount)
+        if columns.count == 1, IntegerKeyTable.accepts(columns[0].dataType), let integers = IntegerKeyTable.integers(columns[0]) {
+            var integerTable = IntegerKeyTable(capacity: build.rowCount)
+            let validity = integers.validity
+            integers.values.withUnsafeBufferPointer { values in
+                for row in 0..<build.rowCount where validity?.isValid(row) ?? true {
+                    let (id, isNew) = integerTable.findOrInsert(values[row])
+                    if isNew {
+                        first.append(Int32(row))
+                    } else {
+                        next[row] = first[id]
+                        first[id] = Int32(row)
+                    }
+                }
+            }
+            self.integerTable = integerTable
+            self.table = KeyTable(capacity: 0)
+            self.first = first
+            self.next = next
+            return
+        }
+        self.integerTable = nil
         let keys = RowKeys.encode(columns, rowCount: build.rowCount)
-        table = KeyTable(capacity: build.rowCount)
-        next = [Int32](repeating: -1, count: build.rowCount)
+        var table = KeyTable(capacity: build.rowCount)
         keys.bytes.withUnsafeBufferPointer { bytes in
             for row in 0..<build.rowCount where !keys.hasNull[row] {
                 let key = UnsafeBufferPointer(rebasing: bytes[keys.offsets[row]..<keys.offsets[row + 1]])
@@ -50,13 +74,31 @@ final class HashJoiner {
                 }
             }
         }
+        self.table = table
+        self.first = first
+        self.next = next
     }
 
     func probe(_ batch: RecordBatch) throws(ExecutionError) -> RecordBatch {
         let columns = try probeKeys.map { (key) throws(ExecutionError) in try ExpressionEvaluator.evaluate(key, batch) }
-        let keys = RowKeys.encode(columns, rowCount: batch.rowCount)
         var probeRows: [Int32] = []
         var buildRows: [Int32] = []
+        if let integerTable, let integers = IntegerKeyTable.integers(columns[0]) {
+            let validity = integers.validity
+            integers.values.withUnsafeBufferPointer { values in
+                for row in 0..<batch.rowCount where validity?.isValid(row) ?? true {
+                    guard let id = integerTable.find(values[row]) else { continue }
+                    var match = first[id]
+                    while match >= 0 {
+                        probeRows.append(Int32(row))
+                        buildRows.append(match)
+                        match = next[Int(match)]
+                    }
+                }
+            }
+            return try finishProbe(batch, probeRows, buildRows)
+        }
+        let keys = RowKeys.encode(columns, rowCount: batch.rowCount)
         keys.bytes.withUnsafeBufferPointer { bytes in
             for row in 0..<batch.rowCount where !keys.hasNull[row] {
                 let key = UnsafeBufferPointer(rebasing: bytes[keys.offsets[row]..<keys.offsets[row + 1]])
@@ -69,6 +111,14 @@ final class HashJoiner {
                 }
             }
         }
+        return try finishProbe(batch, probeRows, buildRows)
+    }
+
+    private func finishProbe(_ batch: RecordBatch, _ probeRowsIn: [Int32], _ buildRowsIn: [Int32]) throws(ExecutionError)
+        -> RecordBatch
+    {
+        var probeRows = probeRowsIn
+        var buildRows = buildRowsIn
         var joined = assemble(batch, probeRows, buildRows)
         if let residual {
             let keep = try ExpressionEvaluator.select(residual, joined)

@@ -109,6 +109,8 @@ public struct Executor: Sendable {
     private func now() -> UInt64 { DispatchFreeClock.nanoseconds() }
 
     private func run(_ plan: PhysicalPlan, node: Int) async throws -> [RecordBatch] {
+        // A fused filter/project chain over a scan records its stages itself.
+        if Self.pipeline(plan) != nil { return try await runUntimed(plan, node: node) }
         let start = now()
         let result = try await runUntimed(plan, node: node)
         let end = now()
@@ -133,7 +135,7 @@ public struct Executor: Sendable {
         let childNodes = Self.childNodes(plan, node: node)
         switch plan {
         case .scan(let source):
-            return try await parallel(source) { $0 }
+            return try await parallel(source, scanNode: nil) { $0 }
         case .values(let batch):
             return [batch]
         case .filter, .project:
@@ -151,42 +153,79 @@ public struct Executor: Sendable {
                 break
             }
             let fused = Array(stages.reversed())
+            let executor = self
             let apply: @Sendable (RecordBatch) throws -> RecordBatch = { batch in
+                try executor.runStages(fused, topNode: node, batch)
+            }
+            if case .scan(let source) = current {
+                return try await parallel(source, scanNode: node + stages.count, apply)
+            }
+            // Not over a scan: run() records this node's rows and time as a whole.
+            return try await run(current, node: node + stages.count).map { batch in
                 var batch = batch
                 for stage in fused { batch = try Self.applyStage(stage, batch) }
                 return batch
             }
-            if case .scan(let source) = current {
-                return try await parallel(source, apply)
-            }
-            return try await run(current, node: node + stages.count).map(apply)
         case .aggregate(let input, let groups, let aggregates, let schema):
+            if let result = try await parallelAggregate(
+                input, groups: groups, aggregates: aggregates, schema: schema, inputNode: childNodes[0])
+            {
+                return result
+            }
             let aggregator = HashAggregator(groups: groups, aggregates: aggregates, schema: schema)
-            for batch in try await run(input, node: childNodes[0]) { try aggregator.consume(batch) }
+            for batch in try await run(input, node: childNodes[0]) {
+                for morsel in Self.morsels(batch) { try aggregator.consume(morsel) }
+            }
             return [aggregator.finish()]
         case .hashJoin(let left, let right, let kind, let leftKeys, let rightKeys, let residual, let schema):
             async let leftBatches = run(left, node: childNodes[0])
             let rightBatches = try await run(right, node: childNodes[1])
-            let leftAll = RecordBatch.concatenate(try await leftBatches, schema: left.schema)
-            let rightAll = RecordBatch.concatenate(rightBatches, schema: right.schema)
+            let leftList = try await leftBatches
+            let leftRows = leftList.reduce(0) { $0 + $1.rowCount }
+            let rightRows = rightBatches.reduce(0) { $0 + $1.rowCount }
             // Build the smaller side; LEFT JOIN must probe with the left side.
-            let buildRight = kind == .left || rightAll.rowCount <= leftAll.rowCount
+            let buildRight = kind == .left || rightRows <= leftRows
+            let build = RecordBatch.concatenate(buildRight ? rightBatches : leftList, schema: buildRight ? right.schema : left.schema)
             let joiner = try HashJoiner(
-                build: buildRight ? rightAll : leftAll, buildKeys: buildRight ? rightKeys : leftKeys,
+                build: build, buildKeys: buildRight ? rightKeys : leftKeys,
                 probeKeys: buildRight ? leftKeys : rightKeys, residual: residual, kind: kind, buildIsRight: buildRight,
                 schema: schema)
-            let probe = buildRight ? leftAll : rightAll
-            var output: [RecordBatch] = []
-            var start = 0
-            while start < probe.rowCount || (start == 0 && probe.rowCount == 0) {
-                let end = min(start + 65536, probe.rowCount)
-                output.append(try joiner.probe(probe.slice(start..<end)))
-                if probe.rowCount == 0 { break }
-                start = end
+            // Probe batch by batch (morsels), in parallel; the probe side is never concatenated.
+            let probes = (buildRight ? leftList : rightBatches).flatMap(Self.morsels).filter { $0.rowCount > 0 }
+            if probes.isEmpty { return [RecordBatch.concatenate([], schema: schema)] }
+            if threads <= 1 || probes.count == 1 {
+                return try probes.map { (batch) throws(ExecutionError) in try joiner.probe(batch) }
             }
-            return output
+            var output = [RecordBatch?](repeating: nil, count: probes.count)
+            try await withThrowingTaskGroup(of: (Int, RecordBatch).self) { group in
+                var next = 0
+                while next < probes.count && next < threads {
+                    let index = next
+                    group.addTask { (index, try joiner.probe(probes[index])) }
+                    next += 1
+                }
+                while let (index, batch) = try await group.next() {
+                    output[index] = batch
+                    if next < probes.count {
+                        let index = next
+                        group.addTask { (index, try joiner.probe(probes[index])) }
+                        next += 1
+                    }
+                }
+            }
+            return output.compactMap { $0 }
         case .sort(let input, let keys, let limit):
-            let batches = try await run(input, node: childNodes[0])
+            let batches: [RecordBatch]
+            if let limit, limit > 0, let (stages, source) = Self.pipeline(input) {
+                // Top-N: every morsel keeps only its first `limit` rows inside the parallel scan.
+                let executor = self
+                let inputNode = childNodes[0]
+                batches = try await parallel(source, scanNode: inputNode + stages.count) { batch in
+                    try Sorter.sort(try executor.runStages(stages, topNode: inputNode, batch), keys: keys, limit: limit)
+                }
+            } else {
+                batches = try await run(input, node: childNodes[0])
+            }
             var pool = RecordBatch.concatenate(batches, schema: input.schema)
             if let limit, limit == 0 { return [pool.slice(0..<0)] }
             pool = try Sorter.sort(pool, keys: keys, limit: limit)
@@ -201,7 +240,7 @@ public struct Executor: Sendable {
                     skip -= batch.rowCount
                     continue
                 }
-                let end = min(batch.rowCount, skip + remaining)
+                let end = remaining >= batch.rowCount - skip ? batch.rowCount : skip + remaining
                 output.append(batch.slice(skip..<end))
                 remaining -= end - skip
                 skip = 0
@@ -219,12 +258,183 @@ public struct Executor: Sendable {
         }
     }
 
+    /// Two-phase aggregation over a scan pipeline: `threads` workers each pull partitions, run the
+    /// pipeline and aggregate into their own table (partial state); the partial results are then
+    /// combined (counts summed, sums summed, min of mins, avg as sum / count). `nil` when the plan
+    /// does not allow it (not over a scan, one partition, DISTINCT aggregates).
+    private func parallelAggregate(
+        _ input: PhysicalPlan, groups: [PhysicalExpression], aggregates: [AggregateCall], schema: Schema,
+        inputNode: Int
+    ) async throws -> [RecordBatch]? {
+        guard threads > 1 else { return nil }
+        guard aggregates.allSatisfy({ $0.function != .countDistinct && !$0.distinct }) else { return nil }
+        // Over a scan pipeline, workers pull row groups; over anything else (a join, a subquery),
+        // they pull the input's batches.
+        let source: any BatchSource
+        var stages: [PhysicalPlan] = []
+        let recordsScan: Bool
+        if let (pipelineStages, scan) = Self.pipeline(input), scan.partitionCount > 1 {
+            source = scan
+            stages = pipelineStages.reversed()
+            recordsScan = true
+        } else {
+            let batches = try await run(input, node: inputNode).flatMap(Self.morsels)
+            guard batches.count > 1 else {
+                // Too small to split: aggregate here on one thread (the input already ran).
+                let aggregator = HashAggregator(groups: groups, aggregates: aggregates, schema: schema)
+                for batch in batches { try aggregator.consume(batch) }
+                return [aggregator.finish()]
+            }
+            source = MemoryBatches(schema: input.schema, batches: batches)
+            recordsScan = false
+        }
+        let g = groups.count
+        var partialCalls: [AggregateCall] = []
+        var finalCalls: [AggregateCall] = []
+        var outputs: [PhysicalExpression] = groups.enumerated().map { .column($0.offset, $0.element.type) }
+        func addPair(_ partial: AggregateCall, _ finalFunction: AggregateCall.Function) -> PhysicalExpression {
+            partialCalls.append(partial)
+            let column = PhysicalExpression.column(g + partialCalls.count - 1, partial.type)
+            finalCalls.append(AggregateCall(function: finalFunction, argument: column, type: partial.type))
+            return .column(g + finalCalls.count - 1, partial.type)
+        }
+        for call in aggregates {
+            switch call.function {
+            case .countStar, .count: outputs.append(addPair(call, .sum))
+            case .sum: outputs.append(addPair(call, .sum))
+            case .min: outputs.append(addPair(call, .min))
+            case .max: outputs.append(addPair(call, .max))
+            case .avg:
+                guard let argument = call.argument else { return nil }
+                var sumArgument = argument
+                var sumType = DataType.float64
+                switch argument.type {
+                case .decimal(_, let scale): sumType = .decimal(precision: 38, scale: scale)
+                case .int64:
+                    sumType = .decimal(precision: 38, scale: 0)
+                    sumArgument = .cast(argument, sumType, isTry: false)
+                default: break
+                }
+                let sum = addPair(AggregateCall(function: .sum, argument: sumArgument, type: sumType), .sum)
+                let count = addPair(AggregateCall(function: .count, argument: argument, type: .int64), .sum)
+                outputs.append(
+                    .call(
+                        .divide, [.cast(sum, .float64, isTry: false), .cast(count, .float64, isTry: false)], .float64))
+            case .countDistinct: return nil
+            }
+        }
+        let partialSchema = Schema(
+            groups.enumerated().map { Field("g\($0.offset)", $0.element.type) }
+                + partialCalls.enumerated().map { Field("p\($0.offset)", $0.element.type) })
+        let fused = Array(stages.reversed())
+        let partitionCount = source.partitionCount
+        let next = PartitionCounter()
+        let workers = min(threads, partitionCount)
+        let partialAggregates = partialCalls
+        let executor = self
+        let scanNode = inputNode + stages.count
+        let partials = try await withThrowingTaskGroup(of: RecordBatch.self) { group in
+            for _ in 0..<workers {
+                group.addTask {
+                    let aggregator = HashAggregator(groups: groups, aggregates: partialAggregates, schema: partialSchema)
+                    while true {
+                        let partition = next.take()
+                        if partition >= partitionCount { break }
+                        try Task.checkCancellation()
+                        let start = DispatchFreeClock.nanoseconds()
+                        let batches = try await source.read(partition: partition)
+                        if recordsScan { executor.record(scanNode, batches, since: start) }
+                        for batch in batches {
+                            for morsel in Self.morsels(batch) {
+                                try aggregator.consume(try executor.runStages(fused, topNode: inputNode, morsel))
+                            }
+                        }
+                    }
+                    return aggregator.finish()
+                }
+            }
+            var results: [RecordBatch] = []
+            for try await batch in group { results.append(batch) }
+            return results
+        }
+        let finalSchema = Schema(
+            groups.enumerated().map { Field("g\($0.offset)", $0.element.type) }
+                + finalCalls.enumerated().map { Field("f\($0.offset)", $0.element.type) })
+        let combiner = HashAggregator(
+            groups: groups.enumerated().map { .column($0.offset, $0.element.type) }, aggregates: finalCalls,
+            schema: finalSchema)
+        for partial in partials { try combiner.consume(partial) }
+        let combined = combiner.finish()
+        let columns = try outputs.map { (expression) throws(ExecutionError) in
+            try ExpressionEvaluator.evaluate(expression, combined)
+        }
+        return [RecordBatch(schema: schema, columns: columns, rowCount: combined.rowCount)]
+    }
+
+    /// Applies fused filter/project stages (in execution order); with EXPLAIN ANALYZE, records each
+    /// stage's rows and time under its own operator number (`topNode` is the last stage's).
+    func runStages(_ stages: [PhysicalPlan], topNode: Int, _ batch: RecordBatch) throws -> RecordBatch {
+        var batch = batch
+        for (index, stage) in stages.enumerated() {
+            let start = metrics == nil ? 0 : DispatchFreeClock.nanoseconds()
+            batch = try Self.applyStage(stage, batch)
+            if let metrics {
+                let end = DispatchFreeClock.nanoseconds()
+                metrics.record(
+                    topNode + stages.count - 1 - index, rows: batch.rowCount, nanoseconds: end >= start ? end - start : 0)
+            }
+        }
+        return batch
+    }
+
+    func record(_ node: Int, _ batches: [RecordBatch], since start: UInt64) {
+        guard let metrics else { return }
+        let end = DispatchFreeClock.nanoseconds()
+        metrics.record(node, rows: batches.reduce(0) { $0 + $1.rowCount }, nanoseconds: end >= start ? end - start : 0)
+    }
+
+    /// The filter/project stages (in execution order) over a scan, when `plan` is such a chain.
+    static func pipeline(_ plan: PhysicalPlan) -> (stages: [PhysicalPlan], source: any BatchSource)? {
+        var stages: [PhysicalPlan] = []
+        var current = plan
+        while true {
+            switch current {
+            case .filter(let inner, _), .project(let inner, _, _):
+                stages.append(current)
+                current = inner
+            case .scan(let source):
+                return (stages.reversed(), source)
+            default:
+                return nil
+            }
+        }
+    }
+
+    /// Rows per unit of pipeline work: large decoded row groups are cut into morsels so that
+    /// every intermediate column stays in cache and allocations are reused.
+    static let morselRows = 65_536
+
+    static func morsels(_ batch: RecordBatch) -> [RecordBatch] {
+        if batch.rowCount <= morselRows * 3 / 2 { return [batch] }
+        return stride(from: 0, to: batch.rowCount, by: morselRows).map {
+            batch.slice($0..<min($0 + morselRows, batch.rowCount))
+        }
+    }
+
     static func applyStage(_ stage: PhysicalPlan, _ batch: RecordBatch) throws -> RecordBatch {
         switch stage {
         case .filter(_, let predicate):
-            let rows = try ExpressionEvaluator.select(predicate, batch)
-            if rows.count == batch.rowCount { return batch }
-            return rows.withUnsafeBufferPointer { batch.take($0) }
+            // Conjunct by conjunct, compacting after each, so later conjuncts see fewer rows.
+            var current = batch
+            let conjuncts: [PhysicalExpression]
+            if case .call(.and, let arguments, _) = predicate { conjuncts = arguments } else { conjuncts = [predicate] }
+            for conjunct in conjuncts {
+                if current.rowCount == 0 { break }
+                let rows = try ExpressionEvaluator.select(conjunct, current)
+                if rows.count == current.rowCount { continue }
+                current = rows.withUnsafeBufferPointer { current.take($0) }
+            }
+            return current
         case .project(_, let expressions, let schema):
             let columns = try expressions.map { (expression) throws(ExecutionError) in
                 try ExpressionEvaluator.evaluate(expression, batch)
@@ -237,14 +447,20 @@ public struct Executor: Sendable {
 
     /// Reads every partition of `source` through `transform`, up to `threads` at a time, in order.
     private func parallel(
-        _ source: any BatchSource, _ transform: @escaping @Sendable (RecordBatch) throws -> RecordBatch
+        _ source: any BatchSource, scanNode: Int?, _ transform: @escaping @Sendable (RecordBatch) throws -> RecordBatch
     ) async throws -> [RecordBatch] {
+        let executor = self
         let count = source.partitionCount
         if count <= 1 || threads <= 1 {
             var output: [RecordBatch] = []
             for partition in 0..<count {
                 try Task.checkCancellation()
-                for batch in try await source.read(partition: partition) { output.append(try transform(batch)) }
+                let start = DispatchFreeClock.nanoseconds()
+                let batches = try await source.read(partition: partition)
+                if let scanNode { record(scanNode, batches, since: start) }
+                for batch in batches {
+                    for morsel in Self.morsels(batch) { output.append(try transform(morsel)) }
+                }
             }
             return output
         }
@@ -254,8 +470,10 @@ public struct Executor: Sendable {
             func start() {
                 let partition = next
                 group.addTask {
+                    let start = DispatchFreeClock.nanoseconds()
                     let batches = try await source.read(partition: partition)
-                    return (partition, try batches.map(transform))
+                    if let scanNode { executor.record(scanNode, batches, since: start) }
+                    return (partition, try batches.flatMap(Self.morsels).map(transform))
                 }
                 next += 1
             }
@@ -281,4 +499,25 @@ enum DispatchFreeClock {
 
 extension ContinuousClock.Instant {
     fileprivate static let zeroReference = ContinuousClock.now
+}
+
+/// Batches already in memory as a source, one partition per batch.
+struct MemoryBatches: BatchSource {
+    let schema: Schema
+    let batches: [RecordBatch]
+    var partitionCount: Int { batches.count }
+    func read(partition: Int) async throws -> [RecordBatch] { [batches[partition]] }
+    var summary: String { "batches in memory" }
+}
+
+/// Hands out partition numbers to workers, each exactly once.
+final class PartitionCounter: Sendable {
+    private let next = Mutex(0)
+
+    func take() -> Int {
+        next.withLock { value in
+            defer { value += 1 }
+            return value
+        }
+    }
 }

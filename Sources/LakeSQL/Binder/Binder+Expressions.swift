@@ -494,24 +494,30 @@ extension Binder {
             guard let amount = Int64(words[index]) else { throw SQLError("invalid INTERVAL amount '\(words[index])'", at: position) }
             var name = words[index + 1].lowercased()
             if name.hasSuffix("s") { name.removeLast() }
+            func add(_ total: inout Int64, _ factor: Int64) throws {
+                let (product, o1) = amount.multipliedReportingOverflow(by: factor)
+                let (sum, o2) = total.addingReportingOverflow(product)
+                if o1 || o2 { throw SQLError("INTERVAL '\(value)' is out of range (overflow)", at: position) }
+                total = sum
+            }
             switch name {
-            case "year": months += amount * 12
-            case "month": months += amount
-            case "week": days += amount * 7
-            case "day": days += amount
-            case "hour": micros += amount * 3_600_000_000
-            case "minute": micros += amount * 60_000_000
-            case "second": micros += amount * 1_000_000
-            case "millisecond": micros += amount * 1000
-            case "microsecond": micros += amount
+            case "year": try add(&months, 12)
+            case "month": try add(&months, 1)
+            case "week": try add(&days, 7)
+            case "day": try add(&days, 1)
+            case "hour": try add(&micros, 3_600_000_000)
+            case "minute": try add(&micros, 60_000_000)
+            case "second": try add(&micros, 1_000_000)
+            case "millisecond": try add(&micros, 1000)
+            case "microsecond": try add(&micros, 1)
             default: throw SQLError("unknown INTERVAL unit '\(words[index + 1])'", at: position)
             }
             index += 2
         }
         if negate {
-            months = -months
-            days = -days
-            micros = -micros
+            months = 0 &- months
+            days = 0 &- days
+            micros = 0 &- micros
         }
         var timestamp = base
         switch base.type {
@@ -550,6 +556,7 @@ extension Binder {
         case "epoch": function = .epoch
         default: throw SQLError("unknown date part \"\(field)\"", at: position)
         }
+        if isNull(input) { return .literal(.null, .int64) }
         return .call(function, [input], .int64)
     }
 }

@@ -110,7 +110,8 @@ extension Binder {
             guard value.type == .timestamp || value.type == .timestampNTZ || isNull(value) else {
                 throw SQLError("date_trunc() expects a DATE or TIMESTAMP, got \(value.type)", at: call.position)
             }
-            let type: DataType = isNull(value) ? .timestampNTZ : value.type
+            if isNull(value) { return .literal(.null, .timestampNTZ) }
+            let type = value.type
             return .call(.dateTrunc, [.literal(.string(unit.lowercased()), .string), value], type)
         default:
             throw SQLError("function \"\(call.name)\" not found", at: call.position, help: Self.functionSuggestion(name))
