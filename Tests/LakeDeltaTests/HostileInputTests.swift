@@ -119,8 +119,8 @@ struct HostileInputTests {
     static func allFiles(_ directory: String) -> [String] {
         (FileManager.default.enumerator(atPath: directory)?.allObjects as? [String] ?? []).filter { path in
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: directory + "/" + path, isDirectory: &isDirectory)
-            return !isDirectory.boolValue
+            let exists = FileManager.default.fileExists(atPath: directory + "/" + path, isDirectory: &isDirectory)
+            return exists && !isDirectory.boolValue
         }
     }
 

@@ -103,7 +103,16 @@ struct SQLTestRecord {
                 index += 1
                 continue
             }
-            let header = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+            var header = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+            // sqllogictest conditions: `skipif <engine>` / `onlyif <engine>` above a record.
+            var skip = false
+            while header.count == 2 && (header[0] == "skipif" || header[0] == "onlyif") && index + 1 < lines.count {
+                let engine = header[1].lowercased()
+                if (header[0] == "skipif" && engine == "lake") || (header[0] == "onlyif" && engine != "lake") { skip = true }
+                index += 1
+                header = lines[index].trimmingTrailingSpaces().split(separator: " ", omittingEmptySubsequences: true)
+                    .map(String.init)
+            }
             let headerLine = index + 1
             var kind: Kind
             if header[0] == "query" {
@@ -127,7 +136,10 @@ struct SQLTestRecord {
                     index += 1
                 }
             }
-            records.append(SQLTestRecord(kind: kind, line: headerLine, sql: sqlLines.joined(separator: "\n"), expected: expected))
+            if !skip {
+                records.append(
+                    SQLTestRecord(kind: kind, line: headerLine, sql: sqlLines.joined(separator: "\n"), expected: expected))
+            }
         }
         return records
     }
