@@ -20,6 +20,8 @@ public enum EngineError: LakeError, Equatable {
     case timeTravelOnFile(path: String, option: String)
     /// The `--as-of` text is not a timestamp, a date or epoch milliseconds.
     case invalidTimestamp(String)
+    /// A record of a CSV or JSON-lines file read by a query does not fit the inferred columns (SPEC.md §8.1).
+    case badInputRecord(file: String, line: Int64, column: String?, reason: String)
     /// A `--where` partition filter that is not one (SPEC.md §2.10).
     case invalidPartitionPredicate(text: String, reason: String)
 
@@ -27,7 +29,7 @@ public enum EngineError: LakeError, Equatable {
     public var isUsageError: Bool {
         switch self {
         case .invalidTableName, .timeTravelOnFile, .invalidTimestamp, .invalidPartitionPredicate: true
-        case .tableNotFound, .outsideLake, .notFound: false
+        case .tableNotFound, .outsideLake, .notFound, .badInputRecord: false
         }
     }
 
@@ -46,6 +48,8 @@ public enum EngineError: LakeError, Equatable {
             "'\(text)' is not a time: expected an ISO 8601 timestamp or date, or milliseconds since the epoch"
         case .invalidPartitionPredicate(let text, let reason):
             "--where '\(text)': \(reason)"
+        case .badInputRecord(let file, let line, let column, let reason):
+            "bad record in \(file) at line \(line)\(column.map { ", column '\($0)'" } ?? ""): \(reason)"
         }
     }
 
@@ -64,6 +68,8 @@ public enum EngineError: LakeError, Equatable {
         case .timeTravelOnFile: "Drop the option, or give the directory of a Delta table."
         case .invalidTimestamp:
             "Examples: 2024-01-05T10:00:00Z, 2024-01-05 10:00:00+01:00, 2024-01-05, 1704448800000."
+        case .badInputRecord:
+            "Fix the file, or load it with lake ingest --on-error skip (or quarantine) to count and set aside bad records."
         case .invalidPartitionPredicate:
             "--where filters partitions: name partition columns only, e.g. --where \"day >= '2024-01-05' AND site = 'Oslo'\"."
         }

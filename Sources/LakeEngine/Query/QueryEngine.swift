@@ -21,10 +21,11 @@ public struct QueryEngine: Sendable {
     /// Text formats read in place (CSV, JSON lines), supplied by the ingestion readers.
     public let fileFormats: [any QueryFileFormat]
 
-    public init(lakeRoot: String, threads: Int, fileFormats: [any QueryFileFormat] = []) {
+    /// An engine over the lake at `lakeRoot`; `fileFormats` defaults to CSV and JSON lines (§8.1).
+    public init(lakeRoot: String, threads: Int, fileFormats: [any QueryFileFormat]? = nil) {
         self.lakeRoot = lakeRoot
         self.threads = max(1, threads)
-        self.fileFormats = fileFormats
+        self.fileFormats = fileFormats ?? TextQueryFormat.all(threads: max(1, threads))
     }
 
     /// Runs every statement in `sql` (separated by `;`) and returns one result per statement.
