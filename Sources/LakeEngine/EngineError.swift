@@ -47,7 +47,7 @@ public enum EngineError: LakeError, Equatable {
         case .invalidTimestamp(let text):
             "'\(text)' is not a time: expected an ISO 8601 timestamp or date, or milliseconds since the epoch"
         case .invalidPartitionPredicate(let text, let reason):
-            "--where '\(text)': \(reason)"
+            "partition filter '\(text)': \(reason)"
         case .badInputRecord(let file, let line, let column, let reason):
             "bad record in \(file) at line \(line)\(column.map { ", column '\($0)'" } ?? ""): \(reason)"
         }
@@ -71,7 +71,8 @@ public enum EngineError: LakeError, Equatable {
         case .badInputRecord:
             "Fix the file, or load it with lake ingest --on-error skip (or quarantine) to count and set aside bad records."
         case .invalidPartitionPredicate:
-            "--where filters partitions: name partition columns only, e.g. --where \"day >= '2024-01-05' AND site = 'Oslo'\"."
+            "A partition filter (lake compact --where, OPTIMIZE … WHERE) names partition columns only, e.g. "
+                + "day >= '2024-01-05' AND site = 'Oslo'."
         }
     }
 }

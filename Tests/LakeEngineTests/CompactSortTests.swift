@@ -104,3 +104,33 @@ struct CompactSortTests {
         #expect(try await TableCompaction.run(location, predicate: nil, request: request).outcome.version == nil)
     }
 }
+
+/// `OPTIMIZE` in SQL (SPEC.md §8.1).
+@Suite("OPTIMIZE statement")
+struct OptimizeStatementTests {
+    @Test("OPTIMIZE t [WHERE partition filter] [ZORDER BY (…)] compacts and returns one row of metrics")
+    func optimize() async throws {
+        let lake = FileManager.default.temporaryDirectory.path + "/lake-optimize-\(UInt64.random(in: 0...UInt64.max))"
+        defer { try? FileManager.default.removeItem(atPath: lake) }
+        for round in 0..<6 {
+            let session = try WriteSession(
+                tableRoot: lake + "/t", schema: CompactSortTests.schema, request: WriteRequest(partitionColumns: ["part"]))
+            try await session.write(
+                CompactSortTests.batch((0..<10).map { Int64(round * 10 + $0) }, part: round % 2 == 0 ? "a" : "b"))
+            _ = try await session.commit()
+        }
+        let engine = QueryEngine(lakeRoot: lake, threads: 2)
+        let first = try #require(try await engine.run("OPTIMIZE t WHERE part = 'a'").last)
+        #expect(first.schema.fields.map(\.name).prefix(4) == ["table", "version", "files_removed", "files_added"])
+        #expect(first.batches[0].columns[2].scalar(at: 0) == .integer(3))
+        #expect(try Snapshot.load(table: lake + "/t").files.count == 4)
+        let second = try #require(try await engine.run("optimize 't' zorder by (id, score)").last)
+        _ = second
+        #expect(try Snapshot.load(table: lake + "/t").files.count == 2)
+        let none = try #require(try await engine.run("OPTIMIZE t").last)
+        #expect(none.batches[0].columns[1].scalar(at: 0) == .null)
+        await #expect(throws: EngineError.self) { _ = try await engine.run("OPTIMIZE t WHERE id > 3") }
+        await #expect(throws: (any Error).self) { _ = try await engine.run("OPTIMIZE t ZORDER BY") }
+        #expect(try Snapshot.load(table: lake + "/t").files.count == 2)
+    }
+}

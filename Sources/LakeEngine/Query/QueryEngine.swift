@@ -42,6 +42,7 @@ public struct QueryEngine: Sendable {
     }
 
     func run(_ statement: SQLStatement, source: String) async throws -> QueryResult {
+        if case .optimize(let optimize) = statement { return try await run(optimize) }
         let bound: BoundStatement
         do {
             bound = try Binder(catalog: EngineCatalog(lakeRoot: lakeRoot, fileFormats: fileFormats)).bind(statement)
@@ -320,5 +321,43 @@ struct PhysicalPlanner {
         case nil:
             throw QueryError.unsupportedSource(path: table.name)
         }
+    }
+}
+
+extension QueryEngine {
+    /// The columns `OPTIMIZE` returns: one row of compaction metrics.
+    static let optimizeSchema = Schema([
+        Field("table", .string), Field("version", .int64), Field("files_removed", .int64), Field("files_added", .int64),
+        Field("bytes_removed", .int64), Field("bytes_added", .int64), Field("rows", .int64),
+        Field("partitions_compacted", .int64),
+    ])
+
+    /// `OPTIMIZE t [WHERE …] [ZORDER BY (…)]`: `lake compact` as SQL (SPEC.md §8.1, §7.6).
+    func run(_ optimize: SQLOptimize) async throws -> QueryResult {
+        let argument: String
+        switch optimize.table {
+        case .name(let name): argument = name.description
+        case .path(let path): argument = path
+        }
+        let location = try TableLocation.resolve(argument, lakeRoot: lakeRoot)
+        var request = CompactionRequest()
+        request.options.parquet.threads = threads
+        if !optimize.zOrderBy.isEmpty {
+            request.sortColumns = optimize.zOrderBy.map(\.text)
+            request.zOrder = true
+        }
+        let report = try await TableCompaction.run(
+            location, predicate: optimize.predicate.map { "\($0)" }, request: request)
+        let outcome = report.outcome
+        func int(_ value: Int64?) -> Column {
+            .int64(PrimitiveColumn(values: [value ?? 0], validity: value == nil ? ValidityBitmap(allNullCount: 1) : nil))
+        }
+        let columns: [Column] = [
+            .string(StringColumn([argument])), int(outcome.version), int(Int64(outcome.filesRemoved)),
+            int(Int64(outcome.filesAdded)), int(outcome.bytesRemoved), int(outcome.bytesAdded),
+            int(Int64(outcome.rowsRewritten)), int(Int64(outcome.partitionsCompacted)),
+        ]
+        let schema = Self.optimizeSchema
+        return QueryResult(schema: schema, batches: [RecordBatch(schema: schema, columns: columns, rowCount: 1)])
     }
 }

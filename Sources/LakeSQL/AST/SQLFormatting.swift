@@ -97,6 +97,9 @@ extension SQLStatement: CustomStringConvertible {
         switch self {
         case .query(let query): query.description
         case .explain(let query, let analyze): "EXPLAIN \(analyze ? "ANALYZE " : "")\(query)"
+        case .optimize(let optimize):
+            "OPTIMIZE " + optimize.tableText + (optimize.predicate.map { " WHERE \($0)" } ?? "")
+                + (optimize.zOrderBy.isEmpty ? "" : " ZORDER BY (\(optimize.zOrderBy.map(\.description).joined(separator: ", ")))")
         }
     }
 }
@@ -190,5 +193,15 @@ extension SQLTableReference: CustomStringConvertible {
 extension SQLTableAlias: CustomStringConvertible {
     public var description: String {
         name.description + (columns.isEmpty ? "" : "(\(columns.map(\.description).joined(separator: ", ")))")
+    }
+}
+
+extension SQLOptimize {
+    /// The table as written: a name, or a quoted path.
+    public var tableText: String {
+        switch table {
+        case .name(let name): name.description
+        case .path(let path): quoted(path)
+        }
     }
 }

@@ -2,6 +2,27 @@
 public enum SQLStatement: Sendable, Equatable {
     case query(SQLQuery)
     case explain(SQLQuery, analyze: Bool)
+    /// `OPTIMIZE table [WHERE partition filter] [ZORDER BY (columns)]`: compaction (SPEC.md §8.1).
+    case optimize(SQLOptimize)
+}
+
+/// `OPTIMIZE table [WHERE …] [ZORDER BY (a, b)]` (Delta's SQL for compaction).
+public struct SQLOptimize: Sendable, Equatable {
+    /// The table: a name in the lake or a quoted path.
+    public var table: SQLTableSource
+    /// The partition filter, if any.
+    public var predicate: SQLExpression?
+    /// Z-order columns, if any.
+    public var zOrderBy: [SQLIdentifier]
+    /// Where the statement starts.
+    public var position: SourcePosition
+
+    public init(table: SQLTableSource, predicate: SQLExpression?, zOrderBy: [SQLIdentifier], position: SourcePosition) {
+        self.table = table
+        self.predicate = predicate
+        self.zOrderBy = zOrderBy
+        self.position = position
+    }
 }
 
 /// A query: optional `WITH`, a body of selects combined by set operations, then `ORDER BY`,

@@ -27,6 +27,9 @@ public struct Binder {
         switch statement {
         case .query(let query): BoundStatement(plan: try bind(query).plan, explain: false, analyze: false)
         case .explain(let query, let analyze): BoundStatement(plan: try bind(query).plan, explain: true, analyze: analyze)
+        case .optimize(let optimize):
+            // Maintenance, not a query: the engine runs it (SPEC.md §8.1).
+            throw SQLError("OPTIMIZE is a statement of the engine, not a query", at: optimize.position)
         }
     }
 

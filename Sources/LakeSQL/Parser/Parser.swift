@@ -83,8 +83,29 @@ public struct Parser {
             let analyze = consumeKeyword("ANALYZE")
             return .explain(try query(), analyze: analyze)
         }
+        if current.isKeyword("OPTIMIZE") {
+            let position = current.position
+            advance()
+            let table: SQLTableSource
+            if case .string(let path) = current.kind {
+                advance()
+                table = .path(path)
+            } else {
+                table = .name(try dottedName("a table name or a quoted path"))
+            }
+            var predicate: SQLExpression?
+            if consumeKeyword("WHERE") { predicate = try expression() }
+            var columns: [SQLIdentifier] = []
+            if consumeKeyword("ZORDER") {
+                try expectKeyword("BY")
+                let parenthesized = consumeSymbol("(")
+                repeat { columns.append(try identifier("a column name")) } while consumeSymbol(",")
+                if parenthesized { try expectSymbol(")") }
+            }
+            return .optimize(SQLOptimize(table: table, predicate: predicate, zOrderBy: columns, position: position))
+        }
         guard current.isKeyword("SELECT") || current.isKeyword("WITH") || current.isSymbol("(") else {
-            throw unexpected("a statement (SELECT, WITH or EXPLAIN)")
+            throw unexpected("a statement (SELECT, WITH, EXPLAIN or OPTIMIZE)")
         }
         return .query(try query())
     }
