@@ -52,7 +52,7 @@ struct FileFormatHookTests {
         let function = try await engine.run("SELECT count(*) FROM read_csv('\(path)')")
         #expect(function.last?.batches.first?.columns[0].scalar(at: 0) == .integer(3))
         await #expect(throws: (any Error).self) {
-            _ = try await QueryEngine(lakeRoot: directory, threads: 1).run("SELECT * FROM '\(path)'")
+            _ = try await QueryEngine(lakeRoot: directory, threads: 1, fileFormats: []).run("SELECT * FROM '\(path)'")
         }
     }
 }
