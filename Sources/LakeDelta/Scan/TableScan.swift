@@ -118,22 +118,7 @@ public struct TableScan: Sendable {
     /// Reads one file of the snapshot: one batch per row group, in the scan's schema.
     public func read(_ file: AddFile, threads: Int = 1) async throws(DeltaError) -> [RecordBatch] {
         let reader = try open(file)
-        let fileSchema = reader.schema
-        // Decode each needed file column once, even if requested twice.
-        var fileColumns: [Int] = []
-        var positions: [Int?] = []
-        for source in sources {
-            guard case .data(let name) = source, let index = Self.fileColumn(named: name, in: fileSchema) else {
-                positions.append(nil)
-                continue
-            }
-            if let existing = fileColumns.firstIndex(of: index) {
-                positions.append(existing)
-            } else {
-                positions.append(fileColumns.count)
-                fileColumns.append(index)
-            }
-        }
+        let (fileColumns, positions) = columnPlan(reader.schema)
         let partitionValues = try partitionScalars(file)
         var batches: [RecordBatch] = []
         if fileColumns.isEmpty {
@@ -255,13 +240,9 @@ public struct TableScan: Sendable {
 }
 
 extension TableScan {
-    /// Opens the data file of `file` (its footer only), to read it one row group at a time.
-    public func reader(for file: AddFile) throws(DeltaError) -> ParquetFileReader { try open(file) }
-
-    /// One row group of `file` in this scan's columns (partition values and missing columns filled
-    /// in as by ``read(_:threads:)``), so a scan can run in parallel over row groups.
-    public func read(_ file: AddFile, reader: ParquetFileReader, rowGroup: Int) throws(DeltaError) -> RecordBatch {
-        let fileSchema = reader.schema
+    /// The file columns to decode (each once, even if requested twice) and, per output column,
+    /// its position among them (`nil`: a partition, void or missing column).
+    func columnPlan(_ fileSchema: Schema) -> (fileColumns: [Int], positions: [Int?]) {
         var fileColumns: [Int] = []
         var positions: [Int?] = []
         for source in sources {
@@ -276,6 +257,16 @@ extension TableScan {
                 fileColumns.append(index)
             }
         }
+        return (fileColumns, positions)
+    }
+
+    /// Opens the data file of `file` (its footer only), to read it one row group at a time.
+    public func reader(for file: AddFile) throws(DeltaError) -> ParquetFileReader { try open(file) }
+
+    /// One row group of `file` in this scan's columns (partition values and missing columns filled
+    /// in as by ``read(_:threads:)``), so a scan can run in parallel over row groups.
+    public func read(_ file: AddFile, reader: ParquetFileReader, rowGroup: Int) throws(DeltaError) -> RecordBatch {
+        let (fileColumns, positions) = columnPlan(reader.schema)
         let partitionValues = try partitionScalars(file)
         if fileColumns.isEmpty {
             return try assemble(

@@ -210,19 +210,15 @@ public struct PartitionPredicate: Sendable {
         }
     }
 
-    /// The order of two non-null values of one type, or `nil` when they cannot be compared.
+    /// The order of two non-null values of one type, or `nil` when they cannot be compared: the
+    /// query engine's order (``Pruning/compare(_:_:)``), plus floats, which a partition value never
+    /// leaves out the way statistics may leave out NaN.
     private static func compare(_ left: ScalarValue, _ right: ScalarValue) -> Int? {
         func order<T: Comparable>(_ a: T, _ b: T) -> Int { a < b ? -1 : a > b ? 1 : 0 }
         switch (left, right) {
-        case (.boolean(let a), .boolean(let b)): return order(a ? 1 : 0, b ? 1 : 0)
-        case (.integer(let a), .integer(let b)): return order(a, b)
         case (.float(let a), .float(let b)): return order(a, b)
         case (.float32(let a), .float32(let b)): return order(a, b)
-        case (.decimal(let a, let scaleA), .decimal(let b, let scaleB)) where scaleA == scaleB: return order(a, b)
-        case (.string(let a), .string(let b)): return a.utf8.lexicographicallyPrecedes(b.utf8) ? -1 : (a.utf8.elementsEqual(b.utf8) ? 0 : 1)
-        case (.date(let a), .date(let b)): return order(a, b)
-        case (.timestamp(let a), .timestamp(let b)), (.timestampNTZ(let a), .timestampNTZ(let b)): return order(a, b)
-        default: return nil
+        default: return Pruning.compare(left, right)
         }
     }
 }

@@ -89,12 +89,7 @@ public final class ParquetFileWriter {
             case .corrupt(let reason), .unsupported(let reason): throw .invalidInput(path: path, reason: reason)
             }
         }
-        do throws(StorageError) {
-            file = try FileWriter(path: path, exclusive: true)
-            try file.write(Array("PAR1".utf8))
-        } catch {
-            throw .storage(error)
-        }
+        file = try FileWriter.parquet(path)
         self.path = path
         self.schema = schema
         self.elements = elements
@@ -219,18 +214,8 @@ public final class ParquetFileWriter {
         closed = true
         var metadata = FileMetaData(
             version: 1, schema: elements, numRows: Int64(rowsWritten), rowGroups: rowGroups)
-        metadata.createdBy = options.createdBy
         metadata.columnOrders = Array(repeating: ColumnOrder.typeDefinedOrder, count: parquetSchema.columns.count)
-        if !options.keyValueMetadata.isEmpty {
-            metadata.keyValueMetadata = options.keyValueMetadata.map { KeyValue(key: $0.key, value: $0.value) }
-        }
-        do throws(StorageError) {
-            try file.write(ParquetFooter.encode(metadata))
-            if options.syncOnClose { try file.sync() }
-            try file.close()
-        } catch {
-            throw .storage(error)
-        }
+        try file.finishParquet(metadata, options: options)
         let summaries = parquetSchema.columns.enumerated().map { index, descriptor in
             let statistics = fileStatistics[index]
             return ParquetFileSummary.ColumnSummary(
@@ -247,5 +232,35 @@ public final class ParquetFileWriter {
         closed = true
         try? file.close()
         _ = FileSystem.remove(path)
+    }
+}
+
+extension FileWriter {
+    /// Creates the Parquet file `path` (which must not exist) and writes its leading magic `PAR1`.
+    static func parquet(_ path: String) throws(ParquetError) -> FileWriter {
+        do throws(StorageError) {
+            let file = try FileWriter(path: path, exclusive: true)
+            try file.write(Array("PAR1".utf8))
+            return file
+        } catch {
+            throw .storage(error)
+        }
+    }
+
+    /// Writes the footer of `metadata` (with `options`' `created_by` and, when set, its key-value
+    /// metadata), syncs when the options ask for it, and closes the file.
+    func finishParquet(_ metadata: FileMetaData, options: ParquetWriterOptions) throws(ParquetError) {
+        var metadata = metadata
+        metadata.createdBy = options.createdBy
+        if !options.keyValueMetadata.isEmpty {
+            metadata.keyValueMetadata = options.keyValueMetadata.map { KeyValue(key: $0.key, value: $0.value) }
+        }
+        do throws(StorageError) {
+            try write(ParquetFooter.encode(metadata))
+            if options.syncOnClose { try sync() }
+            try close()
+        } catch {
+            throw .storage(error)
+        }
     }
 }

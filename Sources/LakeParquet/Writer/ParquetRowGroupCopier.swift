@@ -21,12 +21,7 @@ public final class ParquetRowGroupCopier {
 
     /// Creates `path` (which must not exist) for row groups of files like `template`.
     public init(path: String, like template: ParquetFileReader, options: ParquetWriterOptions) throws(ParquetError) {
-        do throws(StorageError) {
-            file = try FileWriter(path: path, exclusive: true)
-            try file.write(Array("PAR1".utf8))
-        } catch {
-            throw .storage(error)
-        }
+        file = try FileWriter.parquet(path)
         self.path = path
         self.template = template
         self.options = options
@@ -151,29 +146,19 @@ public final class ParquetRowGroupCopier {
     public func close() throws(ParquetError) -> ParquetFileSummary {
         guard !closed else { throw .invalidInput(path: path, reason: "the file is already closed") }
         closed = true
-        var metadata = FileMetaData(
-            version: template.metadata.version, schema: template.metadata.schema, numRows: Int64(rows),
-            rowGroups: rowGroups)
-        metadata.createdBy = options.createdBy
-        metadata.columnOrders = template.metadata.columnOrders
-        if !options.keyValueMetadata.isEmpty {
-            metadata.keyValueMetadata = options.keyValueMetadata.map { KeyValue(key: $0.key, value: $0.value) }
-        } else {
-            metadata.keyValueMetadata = template.metadata.keyValueMetadata
-        }
-        do throws(StorageError) {
-            try file.write(ParquetFooter.encode(metadata))
-            if options.syncOnClose { try file.sync() }
-            try file.close()
-        } catch {
-            throw .storage(error)
-        }
         if let missing = statistics.firstIndex(where: { $0 == nil }) {
+            abort()
             throw .invalidInput(
                 path: path,
                 reason: "column \(template.parquetSchema.columns[missing].dottedPath) of a copied row group has no "
                     + "usable statistics")
         }
+        var metadata = FileMetaData(
+            version: template.metadata.version, schema: template.metadata.schema, numRows: Int64(rows),
+            rowGroups: rowGroups)
+        metadata.columnOrders = template.metadata.columnOrders
+        metadata.keyValueMetadata = template.metadata.keyValueMetadata
+        try file.finishParquet(metadata, options: options)
         let columns = template.parquetSchema.columns.enumerated().map { index, descriptor in
             let stats = statistics[index]
             return ParquetFileSummary.ColumnSummary(
