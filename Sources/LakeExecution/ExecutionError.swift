@@ -10,12 +10,19 @@ public enum ExecutionError: LakeError, Equatable {
     case conversion(value: String, from: DataType, to: DataType)
     /// A source or operator failed for a reason described in text.
     case failed(String)
+    /// An operator that cannot spill needed more memory than `--memory-limit` allows (SPEC.md §8.9).
+    case outOfMemoryBudget(operator: String, limit: Int)
+    /// Writing or reading a spill file failed.
+    case spill(String)
 
     public var description: String {
         switch self {
         case .overflow(let operation, let type): "overflow in \(operation) of \(type)"
         case .conversion(let value, let from, let to): "could not convert \(from) value \(value) to \(to)"
         case .failed(let reason): reason
+        case .outOfMemoryBudget(let op, let limit):
+            "out of memory budget: \(op) needs more than the memory limit of \(ExecutionError.formatBytes(limit))"
+        case .spill(let reason): "spilling to disk failed: \(reason)"
         }
     }
 
@@ -24,6 +31,22 @@ public enum ExecutionError: LakeError, Equatable {
         case .overflow: "Cast the operands to a wider type (BIGINT, DECIMAL(38, s) or DOUBLE) first."
         case .conversion: "Use TRY_CAST to get NULL for values that do not convert."
         case .failed: nil
+        case .outOfMemoryBudget: "Raise the limit with --memory-limit (e.g. --memory-limit 4GB), or reduce the rows or columns the query keeps."
+        case .spill: "Spill files go to --temp-directory (default $TMPDIR, else /tmp): make sure it exists, is writable and has free space."
         }
+    }
+
+    /// `500 MiB`, `1.5 GiB`, `800 KiB`, `12 bytes`.
+    static func formatBytes(_ bytes: Int) -> String {
+        let units = ["bytes", "KiB", "MiB", "GiB", "TiB"]
+        var value = Double(bytes)
+        var unit = 0
+        while value >= 1024 && unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        if unit == 0 { return "\(bytes) bytes" }
+        let rounded = (value * 10).rounded() / 10
+        return rounded == rounded.rounded() ? "\(Int(rounded)) \(units[unit])" : "\(rounded) \(units[unit])"
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import LakeColumnar
+import LakeDelta
 import LakeEngine
 import LakeParquet
 
@@ -38,9 +39,31 @@ extension Lake {
         @Flag(help: "Print real, user and system time on standard error.")
         var timing = false
 
+        @Option(
+            name: .customLong("memory-limit"),
+            help: "Memory for hash tables, sorts and join builds before they spill to disk, e.g. 500MB, 4GB (default: 80% of RAM; also LAKE_MEMORY_LIMIT).")
+        var memoryLimit: String?
+
+        @Option(
+            name: .customLong("temp-directory"),
+            help: "Where spill files go (default: $TMPDIR, else /tmp). They have no name and vanish when lake exits.")
+        var tempDirectory: String?
+
         @OptionGroup var writer: WriterOptions
 
+        /// `--memory-limit`, else `LAKE_MEMORY_LIMIT`, parsed as a byte count (SPEC.md §8.9).
+        func resolvedMemoryLimit() throws -> Int? {
+            var text = memoryLimit
+            if text == nil, let value = getenv("LAKE_MEMORY_LIMIT"), value.pointee != 0 { text = String(cString: value) }
+            guard let text else { return nil }
+            guard let bytes = TableProperties.parseByteCount(text) else {
+                throw ValidationError("--memory-limit must be a byte count such as 500MB or 4GB, not '\(text)'.")
+            }
+            return bytes
+        }
+
         func validate() throws {
+            _ = try resolvedMemoryLimit()
             if sql != nil, file != nil { throw ValidationError("Give the SQL as an argument or with -f FILE, not both.") }
             if format == .parquet, output == nil {
                 throw ValidationError("--format parquet needs --output FILE: Parquet is not printed to a terminal.")
@@ -53,7 +76,9 @@ extension Lake {
             getrusage(RUSAGE_SELF.rawValue, &usageStart)
             try await reportingErrors {
                 let text = try readSQL()
-                let engine = QueryEngine(lakeRoot: global.lakeRoot, threads: global.resolvedThreads)
+                let engine = QueryEngine(
+                    lakeRoot: global.lakeRoot, threads: global.resolvedThreads, memoryLimit: try resolvedMemoryLimit(),
+                    spillDirectory: tempDirectory)
                 let results = try await engine.run(text)
                 if format == .parquet, let output {
                     guard let last = results.last else { return }

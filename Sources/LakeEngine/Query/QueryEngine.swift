@@ -4,6 +4,12 @@ import LakeExecution
 import LakeParquet
 import LakeSQL
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The result of one SQL statement.
 public struct QueryResult: Sendable {
     public let schema: Schema
@@ -20,13 +26,33 @@ public struct QueryEngine: Sendable {
     public let threads: Int
     /// Text formats read in place (CSV, JSON lines), supplied by the ingestion readers.
     public let fileFormats: [any QueryFileFormat]
+    /// The memory budget of each statement's blocking operators, in bytes (SPEC.md §8.9).
+    public let memoryLimit: Int
+    /// Where spill files go (`nil`: `$TMPDIR`, else `/tmp`).
+    public let spillDirectory: String?
 
-    /// An engine over the lake at `lakeRoot`; `fileFormats` defaults to CSV and JSON lines (§8.1).
-    public init(lakeRoot: String, threads: Int, fileFormats: [any QueryFileFormat]? = nil) {
+    /// An engine over the lake at `lakeRoot`; `fileFormats` defaults to CSV and JSON lines (§8.1),
+    /// `memoryLimit` to ``defaultMemoryLimit`` (80% of physical memory).
+    public init(
+        lakeRoot: String, threads: Int, fileFormats: [any QueryFileFormat]? = nil, memoryLimit: Int? = nil,
+        spillDirectory: String? = nil
+    ) {
         self.lakeRoot = lakeRoot
         self.threads = max(1, threads)
         self.fileFormats = fileFormats ?? TextQueryFormat.all(threads: max(1, threads))
+        self.memoryLimit = memoryLimit ?? Self.defaultMemoryLimit
+        self.spillDirectory = spillDirectory
     }
+
+    /// 80% of the machine's physical memory (DuckDB's default), or 4 GiB when it cannot be read.
+    public static var defaultMemoryLimit: Int {
+        let pages = sysconf(Int32(_SC_PHYS_PAGES))
+        let pageSize = sysconf(Int32(_SC_PAGESIZE))
+        guard pages > 0, pageSize > 0 else { return 4 << 30 }
+        return pages * pageSize / 10 * 8
+    }
+
+    func makeBudget() -> MemoryBudget { MemoryBudget(limit: memoryLimit, spillDirectory: spillDirectory) }
 
     /// Runs every statement in `sql` (separated by `;`) and returns one result per statement.
     public func run(_ sql: String) async throws -> [QueryResult] {
@@ -55,7 +81,7 @@ public struct QueryEngine: Sendable {
             var metrics: ExecutionMetrics?
             if bound.analyze {
                 let collector = ExecutionMetrics()
-                _ = try await Executor(threads: threads, metrics: collector).execute(physical)
+                _ = try await Executor(threads: threads, metrics: collector, memory: makeBudget()).execute(physical)
                 metrics = collector
             }
             Self.render(physical, depth: 0, node: 0, metrics: metrics, into: &lines)
@@ -63,7 +89,7 @@ public struct QueryEngine: Sendable {
             let column = Column.string(StringColumn(lines.map { Optional($0) }))
             return QueryResult(schema: schema, batches: [RecordBatch(schema: schema, columns: [column], rowCount: lines.count)])
         }
-        let batches = try await Executor(threads: threads).execute(physical)
+        let batches = try await Executor(threads: threads, memory: makeBudget()).execute(physical)
         return QueryResult(schema: physical.schema, batches: batches.filter { $0.rowCount > 0 })
     }
 

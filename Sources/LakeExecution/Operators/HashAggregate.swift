@@ -42,6 +42,7 @@ public final class HashAggregator {
     private var integerTable = IntegerKeyTable()
     private let integerKey: Bool
     private var keyChunks: [[Column]] = []
+    private var keyChunkBytes = 0
     private let accumulators: [any Accumulator]
 
     public init(groups: [PhysicalExpression], aggregates: [AggregateCall], schema: Schema) {
@@ -105,6 +106,7 @@ public final class HashAggregator {
             swap(&table, &integerTable)
             if !newRows.isEmpty {
                 keyChunks.append(newRows.withUnsafeBufferPointer { [keyColumn.take($0)] })
+                keyChunkBytes += keyChunks[keyChunks.count - 1].reduce(0) { $0 + $1.memoryBytes }
             }
         } else if !groups.isEmpty {
             let keyColumns = try groups.map { (group) throws(ExecutionError) in try ExpressionEvaluator.evaluate(group, batch) }
@@ -125,6 +127,7 @@ public final class HashAggregator {
             }
             if !newRows.isEmpty {
                 keyChunks.append(newRows.withUnsafeBufferPointer { rows in keyColumns.map { $0.take(rows) } })
+                keyChunkBytes += keyChunks[keyChunks.count - 1].reduce(0) { $0 + $1.memoryBytes }
             }
         }
         let groupCount = groups.isEmpty ? 1 : (integerKey ? integerTable.count : table.count)
@@ -136,6 +139,15 @@ public final class HashAggregator {
                 try accumulator.update(ids, column, groupCount: groupCount)
             }
         }
+    }
+
+    /// The number of groups so far.
+    public var groupCount: Int { groups.isEmpty ? 1 : (integerKey ? integerTable.count : table.count) }
+
+    /// The bytes the aggregator holds, approximately (hash table, group keys, and 16 bytes per
+    /// group and aggregate for the accumulators), for the memory budget (SPEC.md §8.9).
+    public var memoryBytes: Int {
+        (integerKey ? integerTable.memoryBytes : table.memoryBytes) + keyChunkBytes + groupCount * 16 * aggregates.count
     }
 
     /// The result: group columns, then aggregate columns, one row per group (one row in all

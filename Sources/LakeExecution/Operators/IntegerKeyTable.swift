@@ -16,6 +16,9 @@ struct IntegerKeyTable {
 
     var count: Int { keys.count }
 
+    /// The bytes the table holds (slots and keys), for the memory budget.
+    var memoryBytes: Int { slots.count * 4 + keys.capacity * 8 }
+
     /// The id of the NULL key (kept outside the hash slots, so no value matches it).
     private(set) var nullId: Int?
 

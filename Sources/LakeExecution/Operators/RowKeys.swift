@@ -213,6 +213,9 @@ struct KeyTable {
 
     var count: Int { hashes.count }
 
+    /// The bytes the table holds (slots, hashes, key offsets and bytes), for the memory budget.
+    var memoryBytes: Int { slots.count * 4 + hashes.capacity * 8 + keyOffsets.capacity * 8 + keyBytes.capacity }
+
     /// The id of `key`, inserting it when new; `isNew` tells which.
     @inline(__always)
     mutating func findOrInsert(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> (id: Int, isNew: Bool) {

@@ -95,10 +95,13 @@ public final class ExecutionMetrics: Sendable {
 public struct Executor: Sendable {
     public let threads: Int
     public let metrics: ExecutionMetrics?
+    /// What blocking operators may hold before they spill (SPEC.md §8.9).
+    public let memory: MemoryBudget
 
-    public init(threads: Int, metrics: ExecutionMetrics? = nil) {
+    public init(threads: Int, metrics: ExecutionMetrics? = nil, memory: MemoryBudget = .unlimited) {
         self.threads = max(1, threads)
         self.metrics = metrics
+        self.memory = memory
     }
 
     /// All result batches, in order.
@@ -172,19 +175,46 @@ public struct Executor: Sendable {
             {
                 return result
             }
+            // DISTINCT aggregates cannot be combined from partial states, so they cannot spill.
             let aggregator = HashAggregator(groups: groups, aggregates: aggregates, schema: schema)
+            var reservation = MemoryReservation(memory)
             for batch in try await run(input, node: childNodes[0]) {
-                for morsel in Self.morsels(batch) { try aggregator.consume(morsel) }
+                for morsel in Self.morsels(batch) {
+                    try aggregator.consume(morsel)
+                    try reservation.require(aggregator.memoryBytes, for: "hash aggregation with DISTINCT")
+                }
             }
             return [aggregator.finish()]
         case .hashJoin(let left, let right, let kind, let leftKeys, let rightKeys, let residual, let schema):
             async let leftBatches = run(left, node: childNodes[0])
-            let rightBatches = try await run(right, node: childNodes[1])
-            let leftList = try await leftBatches
+            var rightBatches = try await run(right, node: childNodes[1])
+            var leftList = try await leftBatches
             let leftRows = leftList.reduce(0) { $0 + $1.rowCount }
             let rightRows = rightBatches.reduce(0) { $0 + $1.rowCount }
             // Build the smaller side; LEFT JOIN must probe with the left side.
             let buildRight = kind == .left || rightRows <= leftRows
+            let buildBytes =
+                (buildRight ? rightBatches : leftList).reduce(0) { $0 + $1.memoryBytes }
+                + (buildRight ? rightRows : leftRows) * 40
+            var reservation = MemoryReservation(memory)
+            if !reservation.update(to: buildBytes * 2) {
+                // Over budget: a grace hash join, partition by partition from spill files.
+                guard !leftKeys.isEmpty else {
+                    throw ExecutionError.outOfMemoryBudget(operator: "join without equality keys", limit: memory.limit)
+                }
+                let grace = GraceJoin(budget: memory)
+                let leftFiles = try grace.partition(&leftList, keys: leftKeys)
+                let rightFiles = try grace.partition(&rightBatches, keys: rightKeys)
+                return try grace.join(
+                    build: buildRight ? rightFiles : leftFiles, probe: buildRight ? leftFiles : rightFiles,
+                    buildSchema: buildRight ? right.schema : left.schema, probeSchema: buildRight ? left.schema : right.schema
+                ) { (build) throws(ExecutionError) in
+                    try HashJoiner(
+                        build: build, buildKeys: buildRight ? rightKeys : leftKeys,
+                        probeKeys: buildRight ? leftKeys : rightKeys, residual: residual, kind: kind,
+                        buildIsRight: buildRight, schema: schema)
+                }
+            }
             let build = RecordBatch.concatenate(buildRight ? rightBatches : leftList, schema: buildRight ? right.schema : left.schema)
             let joiner = try HashJoiner(
                 build: build, buildKeys: buildRight ? rightKeys : leftKeys,
@@ -214,6 +244,11 @@ public struct Executor: Sendable {
                 }
             }
             return output.compactMap { $0 }
+        case .sort(let input, let keys, let limit) where limit == nil:
+            // Full sort: streamed into an external sorter that spills sorted runs over budget.
+            let sorter = ExternalSorter(keys: keys, schema: input.schema, budget: memory)
+            try await stream(input, node: childNodes[0]) { (batch) throws(ExecutionError) in try sorter.consume(batch) }
+            return try sorter.finish()
         case .sort(let input, let keys, let limit):
             let batches: [RecordBatch]
             if let limit, limit > 0, let (stages, source) = Self.pipeline(input) {
@@ -248,25 +283,30 @@ public struct Executor: Sendable {
             if output.isEmpty { output.append(RecordBatch.concatenate([], schema: input.schema)) }
             return output
         case .distinct(let input):
+            // A grouping without aggregates: parallel, and spilling when over the budget.
             let schema = input.schema
             let groups = schema.fields.enumerated().map { PhysicalExpression.column($0.offset, $0.element.type) }
+            if let result = try await parallelAggregate(
+                input, groups: groups, aggregates: [], schema: schema, inputNode: childNodes[0])
+            {
+                return result
+            }
             let aggregator = HashAggregator(groups: groups, aggregates: [], schema: schema)
             for batch in try await run(input, node: childNodes[0]) { try aggregator.consume(batch) }
-            let result = aggregator.finish()
-            if groups.isEmpty { return [result] }
-            return [result]
+            return [aggregator.finish()]
         }
     }
 
     /// Two-phase aggregation over a scan pipeline: `threads` workers each pull partitions, run the
     /// pipeline and aggregate into their own table (partial state); the partial results are then
-    /// combined (counts summed, sums summed, min of mins, avg as sum / count). `nil` when the plan
-    /// does not allow it (not over a scan, one partition, DISTINCT aggregates).
+    /// combined (counts summed, sums summed, min of mins, avg as sum / count). A worker whose
+    /// table does not fit the memory budget writes it to an ``AggregateSpill`` by key hash and
+    /// starts afresh; the spilled partitions are then combined one at a time (SPEC.md §8.9).
+    /// `nil` when the plan does not allow it (DISTINCT aggregates).
     private func parallelAggregate(
         _ input: PhysicalPlan, groups: [PhysicalExpression], aggregates: [AggregateCall], schema: Schema,
         inputNode: Int
     ) async throws -> [RecordBatch]? {
-        guard threads > 1 else { return nil }
         guard aggregates.allSatisfy({ $0.function != .countDistinct && !$0.distinct }) else { return nil }
         // Over a scan pipeline, workers pull row groups; over anything else (a join, a subquery),
         // they pull the input's batches.
@@ -333,10 +373,13 @@ public struct Executor: Sendable {
         let partialAggregates = partialCalls
         let executor = self
         let scanNode = inputNode + stages.count
+        let budget = memory
+        let spillBox = SpillSlot()
         let partials = try await withThrowingTaskGroup(of: RecordBatch.self) { group in
             for _ in 0..<workers {
                 group.addTask {
-                    let aggregator = HashAggregator(groups: groups, aggregates: partialAggregates, schema: partialSchema)
+                    var aggregator = HashAggregator(groups: groups, aggregates: partialAggregates, schema: partialSchema)
+                    var reservation = MemoryReservation(budget)
                     while true {
                         let partition = next.take()
                         if partition >= partitionCount { break }
@@ -347,6 +390,17 @@ public struct Executor: Sendable {
                         for batch in batches {
                             for morsel in Self.morsels(batch) {
                                 try aggregator.consume(try executor.runStages(fused, topNode: inputNode, morsel))
+                                // Twice the table: finishing and splitting it for a spill copies it once more.
+                                if !reservation.update(to: aggregator.memoryBytes * 2) {
+                                    // Over budget: this worker's groups go to disk, by key hash.
+                                    guard !groups.isEmpty else {
+                                        throw ExecutionError.outOfMemoryBudget(operator: "aggregation", limit: budget.limit)
+                                    }
+                                    try spillBox.spill(budget: budget, keyCount: g).write(aggregator.finish())
+                                    aggregator = HashAggregator(
+                                        groups: groups, aggregates: partialAggregates, schema: partialSchema)
+                                    reservation.releaseAll()
+                                }
                             }
                         }
                     }
@@ -360,15 +414,97 @@ public struct Executor: Sendable {
         let finalSchema = Schema(
             groups.enumerated().map { Field("g\($0.offset)", $0.element.type) }
                 + finalCalls.enumerated().map { Field("f\($0.offset)", $0.element.type) })
-        let combiner = HashAggregator(
-            groups: groups.enumerated().map { .column($0.offset, $0.element.type) }, aggregates: finalCalls,
-            schema: finalSchema)
-        for partial in partials { try combiner.consume(partial) }
-        let combined = combiner.finish()
-        let columns = try outputs.map { (expression) throws(ExecutionError) in
-            try ExpressionEvaluator.evaluate(expression, combined)
+        let finalGroups = groups.enumerated().map { PhysicalExpression.column($0.offset, $0.element.type) }
+        let outputExpressions = outputs
+        let output: @Sendable (RecordBatch) throws(ExecutionError) -> RecordBatch = { combined throws(ExecutionError) in
+            let columns = try outputExpressions.map { (expression) throws(ExecutionError) in
+                try ExpressionEvaluator.evaluate(expression, combined)
+            }
+            return RecordBatch(schema: schema, columns: columns, rowCount: combined.rowCount)
         }
-        return [RecordBatch(schema: schema, columns: columns, rowCount: combined.rowCount)]
+        // The combine's table must fit too; if it would not, the partials go to disk as well.
+        let partialBytes = partials.reduce(0) { $0 + $1.memoryBytes }
+        var spill = spillBox.current
+        var combineReserved = 0
+        if spill == nil, partials.count > 1, !groups.isEmpty {
+            if memory.tryReserve(partialBytes * 2) {
+                combineReserved = partialBytes * 2
+            } else {
+                spill = try spillBox.spill(budget: memory, keyCount: g)
+            }
+        }
+        defer { memory.release(combineReserved) }
+        guard let spill else {
+            // One partial table holds each group once (same layout and types as the combined
+            // table): it is already the combined result.
+            if partials.count == 1 { return [try output(partials[0])] }
+            let totalRows = partials.reduce(0) { $0 + $1.rowCount }
+            if groups.isEmpty || totalRows < 131_072 {
+                let combiner = HashAggregator(groups: finalGroups, aggregates: finalCalls, schema: finalSchema)
+                for partial in partials { try combiner.consume(partial) }
+                return [try output(combiner.finish())]
+            }
+            // Many groups: split the partials by key hash and combine the parts in parallel; small
+            // tables per part also stay in cache.
+            let combineCalls = finalCalls
+            return try await partitionedCombine(
+                partials, keyCount: g, combiner: { HashAggregator(groups: finalGroups, aggregates: combineCalls, schema: finalSchema) },
+                output: output)
+        }
+        for partial in partials { try spill.write(partial) }
+        let results = try spill.combine(
+            schema: partialSchema, budget: memory,
+            combiner: { HashAggregator(groups: finalGroups, aggregates: finalCalls, schema: finalSchema) }, output: output)
+        return results.isEmpty ? [RecordBatch.concatenate([], schema: schema)] : results
+    }
+
+    /// Combines partial aggregation results in the 64 partitions of their key hash, `threads`
+    /// partitions at a time (each group lives in exactly one partition).
+    private func partitionedCombine(
+        _ partials: [RecordBatch], keyCount: Int, combiner: @escaping @Sendable () -> HashAggregator,
+        output: @escaping @Sendable (RecordBatch) throws(ExecutionError) -> RecordBatch
+    ) async throws -> [RecordBatch] {
+        let count = AggregateSpill.partitionCount
+        // Split each partial on its own task.
+        let split = try await withThrowingTaskGroup(of: [[RecordBatch]].self) { group in
+            for partial in partials {
+                group.addTask {
+                    var parts = [[RecordBatch]](repeating: [], count: count)
+                    try AggregateSpill.partition(partial, keyCount: keyCount, level: 0) { (partition, rows) throws(ExecutionError) in
+                        parts[partition].append(rows)
+                    }
+                    return parts
+                }
+            }
+            var all: [[[RecordBatch]]] = []
+            for try await parts in group { all.append(parts) }
+            return all
+        }
+        let next = PartitionCounter()
+        let workers = min(threads, count)
+        var results = [RecordBatch?](repeating: nil, count: count)
+        try await withThrowingTaskGroup(of: [(Int, RecordBatch)].self) { group in
+            for _ in 0..<workers {
+                group.addTask {
+                    var done: [(Int, RecordBatch)] = []
+                    while true {
+                        let partition = next.take()
+                        if partition >= count { break }
+                        let aggregator = combiner()
+                        for parts in split {
+                            for batch in parts[partition] { try aggregator.consume(batch) }
+                        }
+                        if aggregator.groupCount > 0 { done.append((partition, try output(aggregator.finish()))) }
+                    }
+                    return done
+                }
+            }
+            for try await done in group {
+                for (partition, batch) in done { results[partition] = batch }
+            }
+        }
+        let batches = results.compactMap { $0 }
+        return batches.isEmpty ? [try output(combiner().finish())] : batches
     }
 
     /// Applies fused filter/project stages (in execution order); with EXPLAIN ANALYZE, records each
@@ -442,6 +578,41 @@ public struct Executor: Sendable {
             return RecordBatch(schema: schema, columns: columns, rowCount: batch.rowCount)
         default:
             return batch
+        }
+    }
+
+    /// Hands the batches of `plan` to `body` in order without holding them all: a filter/project
+    /// chain over a scan is read `threads` partitions at a time; anything else runs first.
+    func stream(
+        _ plan: PhysicalPlan, node: Int, _ body: (RecordBatch) throws(ExecutionError) -> Void
+    ) async throws {
+        guard let (stages, source) = Self.pipeline(plan), source.partitionCount > 1 else {
+            for batch in try await run(plan, node: node) { try body(batch) }
+            return
+        }
+        let executor = self
+        let scanNode = node + stages.count
+        let count = source.partitionCount
+        var first = 0
+        while first < count {
+            try Task.checkCancellation()
+            let end = min(count, first + threads)
+            var window = [[RecordBatch]](repeating: [], count: end - first)
+            try await withThrowingTaskGroup(of: (Int, [RecordBatch]).self) { group in
+                for partition in first..<end {
+                    group.addTask {
+                        let start = DispatchFreeClock.nanoseconds()
+                        let batches = try await source.read(partition: partition)
+                        executor.record(scanNode, batches, since: start)
+                        return (partition, try batches.flatMap(Self.morsels).map { try executor.runStages(stages, topNode: node, $0) })
+                    }
+                }
+                while let (partition, batches) = try await group.next() { window[partition - first] = batches }
+            }
+            for batches in window {
+                for batch in batches { try body(batch) }
+            }
+            first = end
         }
     }
 

@@ -1,0 +1,111 @@
+import LakeColumnar
+import Synchronization
+
+/// Partial aggregation results that did not fit the memory budget, written to spill files by the
+/// hash of their group keys (SPEC.md §8.9). Every spill of every worker sends a group to the same
+/// partition, so each partition can then be combined on its own, one at a time, in a fraction of
+/// the memory the whole table would need.
+final class AggregateSpill: Sendable {
+    /// Partitions (spill files). 64 keeps each one near 1/64 of the groups.
+    static let partitionCount = 64
+
+    let files: [SpillFile]
+    /// The leading group-key columns of the partial batches.
+    let keyCount: Int
+    /// Which 6 bits of the key hash pick the partition: level 0 uses the top 6, level 1 the next
+    /// 6, … (a partition too big to combine is split again one level down).
+    let level: Int
+
+    init(budget: MemoryBudget, keyCount: Int, level: Int = 0) throws(ExecutionError) {
+        var files: [SpillFile] = []
+        for _ in 0..<Self.partitionCount { files.append(try SpillFile(budget: budget)) }
+        self.files = files
+        self.keyCount = keyCount
+        self.level = level
+    }
+
+    /// The deepest level: 9 levels use 54 of the hash's 64 bits.
+    static let maxLevel = 8
+
+    /// Combines every partition with `combiner` (a fresh final aggregator per call) and returns
+    /// `output` of each combined table. A partition whose table does not fit the budget is split
+    /// again by the next 6 hash bits and combined part by part.
+    func combine(
+        schema: Schema, budget: MemoryBudget, combiner: () -> HashAggregator,
+        output: (RecordBatch) throws(ExecutionError) -> RecordBatch
+    ) throws(ExecutionError) -> [RecordBatch] {
+        var results: [RecordBatch] = []
+        for file in files where file.batchCount > 0 {
+            let aggregator = combiner()
+            var reservation = MemoryReservation(budget)
+            var fits = true
+            for index in 0..<file.batchCount {
+                try aggregator.consume(try file.read(index, schema: schema))
+                if !reservation.update(to: aggregator.memoryBytes) {
+                    fits = false
+                    break
+                }
+            }
+            if fits {
+                results.append(try output(aggregator.finish()))
+                continue
+            }
+            guard level < Self.maxLevel else {
+                throw .outOfMemoryBudget(operator: "hash aggregation (one spilled partition)", limit: budget.limit)
+            }
+            reservation.releaseAll()
+            let split = try AggregateSpill(budget: budget, keyCount: keyCount, level: level + 1)
+            for index in 0..<file.batchCount { try split.write(try file.read(index, schema: schema)) }
+            results += try split.combine(schema: schema, budget: budget, combiner: combiner, output: output)
+        }
+        return results
+    }
+
+    /// Writes the rows of a partial result to the partitions of their keys.
+    func write(_ partial: RecordBatch) throws(ExecutionError) {
+        try Self.partition(partial, keyCount: keyCount, level: level) { (partition, rows) throws(ExecutionError) in
+            try files[partition].append(rows)
+        }
+    }
+
+    /// Splits `batch` by the hash of its first `keyCount` columns into the 64 partitions of
+    /// `level`, a slice of rows at a time (so the key bytes stay small), handing each non-empty
+    /// piece to `body` with its partition number.
+    static func partition(
+        _ batch: RecordBatch, keyCount: Int, level: Int,
+        _ body: (Int, RecordBatch) throws(ExecutionError) -> Void
+    ) throws(ExecutionError) {
+        let shift = UInt64(58 - 6 * level)
+        var rows = [[Int32]](repeating: [], count: partitionCount)
+        for start in stride(from: 0, to: batch.rowCount, by: 65_536) {
+            let slice = batch.slice(start..<min(start + 65_536, batch.rowCount))
+            let keys = RowKeys.encode(Array(slice.columns.prefix(keyCount)), rowCount: slice.rowCount)
+            for row in 0..<slice.rowCount {
+                // The top bits pick the partition; hash tables use the low bits.
+                rows[Int(truncatingIfNeeded: (keys.hash(row) >> shift) & 63)].append(Int32(truncatingIfNeeded: row))
+            }
+            for partition in 0..<partitionCount where !rows[partition].isEmpty {
+                try body(partition, rows[partition].withUnsafeBufferPointer { slice.take($0) })
+                rows[partition].removeAll(keepingCapacity: true)
+            }
+        }
+    }
+}
+
+/// The query's ``AggregateSpill``, created by the first worker that needs it.
+final class SpillSlot: Sendable {
+    private let slot = Mutex<AggregateSpill?>(nil)
+
+    /// The spill, if some worker has spilled.
+    var current: AggregateSpill? { slot.withLock { $0 } }
+
+    /// The spill, created now if it does not exist yet.
+    func spill(budget: MemoryBudget, keyCount: Int) throws(ExecutionError) -> AggregateSpill {
+        try slot.withLock { (value) throws(ExecutionError) -> AggregateSpill in
+            if let value { return value }
+            let created = try AggregateSpill(budget: budget, keyCount: keyCount)
+            value = created
+            return created
+        }
+    }
+}
