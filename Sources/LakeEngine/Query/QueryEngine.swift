@@ -172,6 +172,14 @@ struct PhysicalPlanner {
         case .distinct(let input):
             let child = try plan(input, required: Set(0..<input.schema.count), pushed: [])
             return Planned(plan: .distinct(child.plan), mapping: child.mapping)
+        case .union(let inputs, let schema):
+            // Every input keeps all its columns, in the logical order (SPEC.md §8.8).
+            return Planned(plan: .union(try inputs.map { try plan($0) }, schema), mapping: identity(schema.count))
+        case .setOperation(let kind, let all, let left, let right, let schema):
+            let physicalKind: SetOperator.Kind = kind == .intersect ? .intersect : .except
+            return Planned(
+                plan: .setOperation(physicalKind, all: all, try plan(left), try plan(right), schema),
+                mapping: identity(schema.count))
         }
     }
 

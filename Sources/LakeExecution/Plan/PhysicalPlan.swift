@@ -27,6 +27,10 @@ public indirect enum PhysicalPlan: Sendable {
     case sort(PhysicalPlan, [SortKey], limit: Int?)
     case limit(PhysicalPlan, limit: Int?, offset: Int)
     case distinct(PhysicalPlan)
+    /// `UNION ALL`: every input's batches in turn, relabelled with the schema.
+    case union([PhysicalPlan], Schema)
+    /// `INTERSECT [ALL]` / `EXCEPT [ALL]` by hashing normalized row keys (``SetOperator``).
+    case setOperation(SetOperator.Kind, all: Bool, PhysicalPlan, PhysicalPlan, Schema)
 
     /// The output columns.
     public var schema: Schema {
@@ -35,6 +39,7 @@ public indirect enum PhysicalPlan: Sendable {
         case .values(let batch): batch.schema
         case .filter(let input, _), .sort(let input, _, _), .limit(let input, _, _), .distinct(let input): input.schema
         case .project(_, _, let schema), .aggregate(_, _, _, let schema), .hashJoin(_, _, _, _, _, _, let schema): schema
+        case .union(_, let schema), .setOperation(_, _, _, _, let schema): schema
         }
     }
 
@@ -57,6 +62,8 @@ public indirect enum PhysicalPlan: Sendable {
                 .joined(separator: ", ")
         case .limit(_, let limit, let offset): "LIMIT \(limit.map(String.init) ?? "ALL") OFFSET \(offset)"
         case .distinct: "DISTINCT"
+        case .union: "UNION ALL"
+        case .setOperation(let kind, let all, _, _, _): kind.rawValue + (all ? " ALL" : "")
         }
     }
 
@@ -68,6 +75,8 @@ public indirect enum PhysicalPlan: Sendable {
             .limit(let input, _, _), .distinct(let input):
             [input]
         case .hashJoin(let left, let right, _, _, _, _, _): [left, right]
+        case .union(let inputs, _): inputs
+        case .setOperation(_, _, let left, let right, _): [left, right]
         }
     }
 }
@@ -255,6 +264,19 @@ public struct Executor: Sendable {
             let result = aggregator.finish()
             if groups.isEmpty { return [result] }
             return [result]
+        case .union(let inputs, let schema):
+            var output: [RecordBatch] = []
+            for (index, input) in inputs.enumerated() {
+                for batch in try await run(input, node: childNodes[index]) where batch.rowCount > 0 {
+                    output.append(RecordBatch(schema: schema, columns: batch.columns, rowCount: batch.rowCount))
+                }
+            }
+            if output.isEmpty { output.append(RecordBatch.concatenate([], schema: schema)) }
+            return output
+        case .setOperation(let kind, let all, let left, let right, let schema):
+            async let leftBatches = run(left, node: childNodes[0])
+            let rightBatches = try await run(right, node: childNodes[1])
+            return [try SetOperator.run(kind, all: all, left: try await leftBatches, right: rightBatches, schema: schema)]
         }
     }
 

@@ -114,6 +114,7 @@ extension Binder {
             let type = value.type
             return .call(.dateTrunc, [.literal(.string(unit.lowercased()), .string), value], type)
         default:
+            if let bound = try bindMoreFunction(name, call, arguments) { return bound }
             throw SQLError("function \"\(call.name)\" not found", at: call.position, help: Self.functionSuggestion(name))
         }
     }

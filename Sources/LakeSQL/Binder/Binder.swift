@@ -7,6 +7,8 @@ import LakeColumnar
 public struct Binder {
     let catalog: any SQLCatalog
     var ctes: [String: SQLQuery] = [:]
+    /// `current_timestamp` of the statement, read once (SPEC.md §8.8).
+    let statementTime: Int64 = Binder.wallClockMicroseconds()
 
     public init(catalog: any SQLCatalog) {
         self.catalog = catalog
@@ -42,7 +44,7 @@ public struct Binder {
             if case .nested(let inner) = query.body, query.orderBy.isEmpty, query.limit == nil, query.offset == nil {
                 return try binder.bind(inner)
             }
-            throw SQLError("set operations (UNION, INTERSECT, EXCEPT) are not supported yet", at: position(of: query.body))
+            return try binder.bindSetQuery(query)
         }
         return try binder.bindSelect(select, query: query)
     }
