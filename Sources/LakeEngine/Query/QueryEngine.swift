@@ -124,7 +124,11 @@ struct PhysicalPlanner {
             return Planned(plan: .project(child.plan, physical, schema), mapping: identity(schema.count))
         case .aggregate(let input, let groups, let aggregates, let schema):
             var needed = groups.reduce(into: Set<Int>()) { $0.formUnion($1.columns) }
-            for aggregate in aggregates { needed.formUnion(aggregate.argument?.columns ?? []) }
+            for aggregate in aggregates {
+                needed.formUnion(aggregate.argument?.columns ?? [])
+                needed.formUnion(aggregate.filter?.columns ?? [])
+                needed.formUnion(aggregate.secondArgument?.columns ?? [])
+            }
             let child = try plan(input, required: needed, pushed: [])
             let physicalGroups = try groups.map { try fold($0, child.mapping) }
             let calls = try aggregates.map { aggregate in
@@ -132,6 +136,10 @@ struct PhysicalPlanner {
                     function: AggregateCall.Function(rawValue: aggregate.function) ?? .count,
                     argument: try aggregate.argument.map { try fold($0, child.mapping) }, type: aggregate.type)
                 call.distinct = aggregate.distinct
+                call.filter = try aggregate.filter.map { try fold($0, child.mapping) }
+                call.secondArgument = try aggregate.secondArgument.map { try fold($0, child.mapping) }
+                call.parameter = aggregate.parameter
+                call.descending = aggregate.descending
                 return call
             }
             return Planned(

@@ -337,12 +337,19 @@ public struct Executor: Sendable {
                     sumArgument = .cast(argument, sumType, isTry: false)
                 default: break
                 }
-                let sum = addPair(AggregateCall(function: .sum, argument: sumArgument, type: sumType), .sum)
-                let count = addPair(AggregateCall(function: .count, argument: argument, type: .int64), .sum)
+                var sumCall = AggregateCall(function: .sum, argument: sumArgument, type: sumType)
+                var countCall = AggregateCall(function: .count, argument: argument, type: .int64)
+                sumCall.filter = call.filter
+                countCall.filter = call.filter
+                let sum = addPair(sumCall, .sum)
+                let count = addPair(countCall, .sum)
                 outputs.append(
                     .call(
                         .divide, [.cast(sum, .float64, isTry: false), .cast(count, .float64, isTry: false)], .float64))
-            case .countDistinct: return nil
+            case .boolAnd: outputs.append(addPair(call, .boolAnd))
+            case .boolOr: outputs.append(addPair(call, .boolOr))
+            // Holistic or pairwise aggregates run in one phase (SPEC.md §8.8).
+            default: return nil
             }
         }
         let partialSchema = Schema(

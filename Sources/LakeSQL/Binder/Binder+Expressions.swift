@@ -26,7 +26,7 @@ extension Binder {
         }
     }
 
-    static let aggregateNames: Set<String> = ["count", "sum", "avg", "min", "max", "mean"]
+    static let aggregateNames = Set(["count", "sum", "avg", "min", "max", "mean"]).union(moreAggregateNames)
 
     func containsAggregate(_ expression: SQLExpression) -> Bool {
         switch expression {

@@ -64,7 +64,6 @@ public struct Binder {
             plan = .filter(plan, predicate)
         }
         if let qualify = select.qualify { throw SQLError("QUALIFY is not supported yet", at: qualify.position) }
-        if select.groupByAll { throw SQLError("GROUP BY ALL is not supported yet", at: select.position) }
 
         // Select items, with stars expanded.
         var items: [(expression: SQLExpression, name: String)] = []
@@ -97,7 +96,7 @@ public struct Binder {
 
         // GROUP BY expressions may be ordinals or select aliases.
         var groupExpressions: [SQLExpression] = []
-        for group in select.groupBy {
+        for group in select.groupByAll ? groupByAllExpressions(items.map(\.expression)) : select.groupBy {
             if case .literal(.integer(let digits), let position) = group {
                 guard let index = Int(digits), index >= 1, index <= items.count else {
                     throw SQLError("GROUP BY position \(digits) is not in the select list", at: position)

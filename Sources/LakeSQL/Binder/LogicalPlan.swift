@@ -73,6 +73,14 @@ public struct BoundAggregate: Sendable, Equatable {
     public var type: DataType
     /// `sum(DISTINCT x)`, `avg(DISTINCT x)` (count(DISTINCT) is its own function).
     public var distinct = false
+    /// `FILTER (WHERE …)`: only rows where this is true are aggregated (SPEC.md §8.8).
+    public var filter: BoundExpression? = nil
+    /// A second per-row input: `arg_min(x, y)`'s `y`, the key of `string_agg(x, sep ORDER BY k)`.
+    public var secondArgument: BoundExpression? = nil
+    /// A constant: `quantile_cont`'s fraction, `string_agg`'s separator.
+    public var parameter: ScalarValue? = nil
+    /// `ORDER BY k DESC` inside `string_agg`.
+    public var descending = false
 }
 
 /// One ORDER BY key over the input of a sort.
