@@ -50,7 +50,13 @@ extension Binder {
                         + "\(leftScope.columns.count), the right side \(rightScope.columns.count)", at: position)
             }
             var types: [DataType] = []
+            let leftNulls = nullColumns(left)
+            let rightNulls = nullColumns(right)
             for (index, (l, r)) in zip(leftScope.columns, rightScope.columns).enumerated() {
+                if leftNulls.contains(index) || rightNulls.contains(index) {
+                    types.append(leftNulls.contains(index) ? r.type : l.type)
+                    continue
+                }
                 guard let type = setOperationType(l.type, r.type) else {
                     throw SQLError(
                         "\(op.rawValue) cannot combine column \(index + 1) of type \(l.type) with \(r.type)", at: position,
@@ -83,6 +89,19 @@ extension Binder {
     /// of untyped NULLs (INTEGER) takes the other side's type.
     func setOperationType(_ left: DataType, _ right: DataType) -> DataType? {
         commonType(left, right)
+    }
+
+    /// The output columns of `plan` that are a NULL constant in every row (`SELECT NULL`): they
+    /// take the other side's type.
+    func nullColumns(_ plan: LogicalPlan) -> Set<Int> {
+        switch plan {
+        case .project(_, let expressions, _):
+            Set(expressions.indices.filter { isNull(expressions[$0]) })
+        case .distinct(let input): nullColumns(input)
+        case .union(let inputs, _):
+            inputs.dropFirst().reduce(inputs.first.map(nullColumns) ?? []) { $0.intersection(nullColumns($1)) }
+        default: []
+        }
     }
 
     /// `plan` with its columns cast to `types` where they differ.
