@@ -69,6 +69,16 @@ enum MoreAggregates {
     }
 }
 
+extension AggregateCall.Function {
+    /// Whether partial results combine (two-phase aggregation); the others run single-phase.
+    public var hasPartialState: Bool {
+        switch self {
+        case .countStar, .count, .sum, .avg, .min, .max, .boolAnd, .boolOr: true
+        default: false
+        }
+    }
+}
+
 /// An accumulator over two inputs per row (`arg_min(x, y)`, `string_agg(x, sep ORDER BY k)`).
 protocol PairAccumulator: Accumulator {
     func update(_ groups: UnsafeBufferPointer<Int32>, _ column: Column?, _ second: Column, groupCount: Int)

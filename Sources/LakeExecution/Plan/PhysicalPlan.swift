@@ -289,7 +289,8 @@ public struct Executor: Sendable {
         inputNode: Int
     ) async throws -> [RecordBatch]? {
         guard threads > 1 else { return nil }
-        guard aggregates.allSatisfy({ $0.function != .countDistinct && !$0.distinct }) else { return nil }
+        guard aggregates.allSatisfy({ $0.function != .countDistinct && !$0.distinct && $0.function.hasPartialState })
+        else { return nil }
         // Over a scan pipeline, workers pull row groups; over anything else (a join, a subquery),
         // they pull the input's batches.
         let source: any BatchSource
