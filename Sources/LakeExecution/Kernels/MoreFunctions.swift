@@ -15,7 +15,7 @@ enum MoreFunctions {
     {
         switch function {
         case .trim, .ltrim, .rtrim, .replace, .splitPart:
-            return try TextFunctions.transform(function, values)
+            return try TextFunctions.transform(function, values, arguments: arguments)
         case .startsWith, .endsWith, .contains:
             return try TextFunctions.test(function, values)
         case .regexpMatches, .regexpReplace:
@@ -75,8 +75,19 @@ struct StringArguments {
 
 enum TextFunctions {
     /// Functions returning a string.
-    static func transform(_ function: ScalarFunction, _ values: [Column]) throws(ExecutionError) -> Column {
+    static func transform(_ function: ScalarFunction, _ values: [Column], arguments expressions: [PhysicalExpression])
+        throws(ExecutionError) -> Column
+    {
         let arguments = try StringArguments(values)
+        // Constant second and third arguments (the usual case) are read once per batch.
+        func constant(_ index: Int) -> [UInt8]? {
+            guard index < expressions.count, case .literal(.string(let text), _) = expressions[index] else { return nil }
+            return Array(text.utf8)
+        }
+        let constantSecond = constant(1) ?? (expressions.count == 1 ? [0x20] : nil)
+        let constantThird = constant(2)
+        var second: [UInt8] = []
+        var third: [UInt8] = []
         let strings = arguments.columns[0]
         let count = strings.count
         var indexes: PrimitiveColumn<Int64>?
@@ -92,19 +103,15 @@ enum TextFunctions {
                 let text = UnsafeBufferPointer(rebasing: bytes[strings.byteRange(row)])
                 switch function {
                 case .trim, .ltrim, .rtrim:
-                    var characters: [UInt8] = [0x20]
-                    if arguments.columns.count > 1 {
-                        let set = arguments.columns[1]
-                        characters = Array(set.bytes[set.byteRange(row)])
-                    }
+                    if constantSecond == nil { load(arguments.columns[1], row, into: &second) }
                     let range = trimmedRange(
-                        text, characters: characters, left: function != .rtrim, right: function != .ltrim)
+                        text, characters: constantSecond ?? second, left: function != .rtrim, right: function != .ltrim)
                     builder.append(UnsafeBufferPointer(rebasing: text[range]))
                 case .replace:
-                    let from = arguments.columns[1]
-                    let to = arguments.columns[2]
-                    let needle = Array(from.bytes[from.byteRange(row)])
-                    let replacement = to.bytes[to.byteRange(row)]
+                    if constantSecond == nil { load(arguments.columns[1], row, into: &second) }
+                    if constantThird == nil { load(arguments.columns[2], row, into: &third) }
+                    let needle = constantSecond ?? second
+                    let replacement = constantThird ?? third
                     scratch.removeAll(keepingCapacity: true)
                     var index = 0
                     while index < text.count {
@@ -118,14 +125,14 @@ enum TextFunctions {
                     }
                     builder.append(contentsOf: scratch)
                 case .splitPart:
-                    let separatorColumn = arguments.columns[1]
-                    let separator = Array(separatorColumn.bytes[separatorColumn.byteRange(row)])
+                    if constantSecond == nil { load(arguments.columns[1], row, into: &second) }
+                    let separator = constantSecond ?? second
                     let wanted = indexes?.values[row] ?? 0
-                    let parts = split(text, separator)
-                    var index = wanted > 0 ? Int(clamping: wanted) - 1 : parts.count + Int(clamping: wanted)
+                    let partCount = parts(text, separator, until: Int.max).count
+                    var index = wanted > 0 ? Int(clamping: wanted) - 1 : partCount + Int(clamping: wanted)
                     if wanted == 0 { index = -1 }
-                    if index >= 0 && index < parts.count {
-                        builder.append(UnsafeBufferPointer(rebasing: text[parts[index]]))
+                    if index >= 0 && index < partCount {
+                        builder.append(UnsafeBufferPointer(rebasing: text[parts(text, separator, until: index).last]))
                     } else {
                         builder.append(contentsOf: EmptyCollection<UInt8>())
                     }
@@ -242,41 +249,53 @@ enum TextFunctions {
         return 1
     }
 
-    /// The byte ranges of the parts of `text` between `separator`s; an empty separator splits
-    /// into code points (DuckDB).
-    static func split(_ text: UnsafeBufferPointer<UInt8>, _ separator: [UInt8]) -> [Range<Int>] {
-        var parts: [Range<Int>] = []
+    /// Walks the parts of `text` between `separator`s up to part `until` (0-based): how many
+    /// parts were seen and the byte range of the last one. An empty separator splits into code
+    /// points (DuckDB). Allocates nothing.
+    static func parts(_ text: UnsafeBufferPointer<UInt8>, _ separator: [UInt8], until: Int) -> (count: Int, last: Range<Int>) {
+        var count = 0
+        var last = 0..<0
         if separator.isEmpty {
             var index = 0
-            while index < text.count {
+            while index < text.count && count <= until {
                 let end = min(text.count, index + codePointWidth(text[index]))
-                parts.append(index..<end)
+                last = index..<end
+                count += 1
                 index = end
             }
-            return parts
+            return (count, last)
         }
         var start = 0
         var index = 0
         while index + separator.count <= text.count {
             if matches(text, at: index, separator) {
-                parts.append(start..<index)
+                last = start..<index
+                count += 1
+                if count > until { return (count, last) }
                 index += separator.count
                 start = index
             } else {
                 index += 1
             }
         }
-        parts.append(start..<text.count)
-        return parts
+        return (count + 1, start..<text.count)
+    }
+
+    /// Row `row` of `strings` into a reused buffer.
+    @inline(__always)
+    static func load(_ strings: StringColumn, _ row: Int, into buffer: inout [UInt8]) {
+        buffer.removeAll(keepingCapacity: true)
+        buffer.append(contentsOf: strings.bytes[strings.byteRange(row)])
     }
 }
 
 /// `regexp_matches` and `regexp_replace` over POSIX extended regular expressions (`regcomp` with
 /// `REG_EXTENDED`), compiled once per batch. `\d`, `\D` are rewritten to bracket expressions.
 enum RegexFunctions {
-    static func apply(_ function: ScalarFunction, _ values: [Column], arguments: [PhysicalExpression])
+    static func apply(_ function: ScalarFunction, _ values: [Column], arguments expressions: [PhysicalExpression])
         throws(ExecutionError) -> Column
     {
+        let arguments = expressions
         guard case .literal(.string(let pattern), _) = arguments[1] else {
             throw .failed("\(function.rawValue) needs a constant pattern")
         }
@@ -295,30 +314,37 @@ enum RegexFunctions {
             throw .failed("invalid regular expression '\(pattern)': \(reason)")
         }
         defer { regfree(&regex) }
-        let arguments = try StringArguments(Array(values.prefix(function == .regexpMatches ? 1 : 3)))
-        let strings = arguments.columns[0]
+        let strings3 = try StringArguments(Array(values.prefix(function == .regexpMatches ? 1 : 3)))
+        let strings = strings3.columns[0]
         let count = strings.count
         var cString: [CChar] = []
         var groups = [regmatch_t](repeating: regmatch_t(), count: 10)
         if function == .regexpMatches {
             var flags = ContiguousArray<Bool>(repeating: false, count: count)
-            for row in 0..<count where arguments.isValid(row) {
+            for row in 0..<count where strings3.isValid(row) {
                 load(strings, row, into: &cString)
                 flags[row] = regexec(&regex, cString, 0, nil, 0) == 0
             }
-            return .boolean(PrimitiveColumn(values: flags, validity: arguments.validity))
+            return .boolean(PrimitiveColumn(values: flags, validity: strings3.validity))
         }
-        let replacements = arguments.columns[2]
+        let replacements = strings3.columns[2]
+        var constantReplacement: [UInt8]?
+        if case .literal(.string(let text), _) = expressions[2] { constantReplacement = Array(text.utf8) }
+        var replacement: [UInt8] = []
         var builder = StringColumnBuilder(capacity: count, byteCapacity: strings.bytes.count)
         var output: [UInt8] = []
         for row in 0..<count {
-            guard arguments.isValid(row) else {
+            guard strings3.isValid(row) else {
                 builder.append(contentsOf: EmptyCollection<UInt8>())
                 continue
             }
             load(strings, row, into: &cString)
             let length = cString.count - 1
-            let replacement = Array(replacements.bytes[replacements.byteRange(row)])
+            if let constantReplacement {
+                replacement = constantReplacement
+            } else {
+                TextFunctions.load(replacements, row, into: &replacement)
+            }
             output.removeAll(keepingCapacity: true)
             var offset = 0
             while offset <= length {
@@ -348,7 +374,7 @@ enum RegexFunctions {
             builder.append(contentsOf: output)
         }
         let result = builder.finish()
-        return .string(StringColumn(offsets: result.offsets, bytes: result.bytes, validity: arguments.validity))
+        return .string(StringColumn(offsets: result.offsets, bytes: result.bytes, validity: strings3.validity))
     }
 
     /// RE2 shorthands that POSIX lacks, outside bracket expressions.

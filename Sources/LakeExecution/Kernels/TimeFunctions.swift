@@ -14,8 +14,21 @@ enum TimeFunctions {
             guard case .literal(.string(let part), _) = arguments[0] else { throw .failed("date_diff needs a constant part") }
             let a = try DateKernels.timestampMicros(values[1])
             let b = try DateKernels.timestampMicros(values[2])
-            let isDate = values[1].dataType == .date && values[2].dataType == .date
-            return .int64(Kernels.map2(a, b) { difference(part, $0, $1, isDate: isDate) })
+            // The part is chosen once per batch; each loop is specialized for it.
+            let day = CivilCalendar.microsecondsPerDay
+            switch part {
+            case "microsecond": return .int64(Kernels.map2(a, b) { $1 &- $0 })
+            case "millisecond": return .int64(Kernels.map2(a, b) { floorDivide($1, 1000) &- floorDivide($0, 1000) })
+            case "second": return .int64(Kernels.map2(a, b) { floorDivide($1, 1_000_000) &- floorDivide($0, 1_000_000) })
+            case "minute": return .int64(Kernels.map2(a, b) { floorDivide($1, 60_000_000) &- floorDivide($0, 60_000_000) })
+            case "hour":
+                return .int64(Kernels.map2(a, b) { floorDivide($1, 3_600_000_000) &- floorDivide($0, 3_600_000_000) })
+            case "day": return .int64(Kernels.map2(a, b) { floorDivide($1, day) &- floorDivide($0, day) })
+            case "week": return .int64(Kernels.map2(a, b) { (floorDivide($1, day) &- floorDivide($0, day)) / 7 })
+            case "year": return .int64(Kernels.map2(a, b) { calendarDifference(.year, $0, $1) })
+            case "quarter": return .int64(Kernels.map2(a, b) { calendarDifference(.quarter, $0, $1) })
+            default: return .int64(Kernels.map2(a, b) { calendarDifference(.month, $0, $1) })
+            }
         case .makeDate:
             guard case .int64(let years) = values[0], case .int64(let months) = values[1], case .int64(let days) = values[2]
             else { throw .failed("make_date expects integers") }
@@ -47,8 +60,9 @@ enum TimeFunctions {
             guard case .string(let strings) = values[0] else { throw .failed("strptime expects a string") }
             let formatBytes = Array(format.utf8)
             var result = ContiguousArray<Int64>(repeating: 0, count: strings.count)
+            var text: [UInt8] = []
             for row in 0..<strings.count where strings.isValid(row) {
-                let text = Array(strings.bytes[strings.byteRange(row)])
+                TextFunctions.load(strings, row, into: &text)
                 guard let value = parse(text, formatBytes) else {
                     throw .failed(
                         "could not parse string \"\(String(decoding: text, as: UTF8.self))\" according to format "
@@ -62,26 +76,19 @@ enum TimeFunctions {
         }
     }
 
-    /// Unit boundaries crossed from `a` to `b` (DuckDB's `date_diff`); weeks are whole 7-day spans.
+    /// Calendar units for ``calendarDifference(_:_:_:)``.
+    enum CalendarUnit { case year, quarter, month }
+
+    /// Year, quarter or month boundaries crossed from `a` to `b` (DuckDB's `date_diff`).
     @inline(__always)
-    static func difference(_ part: String, _ a: Int64, _ b: Int64, isDate: Bool) -> Int64 {
+    static func calendarDifference(_ unit: CalendarUnit, _ a: Int64, _ b: Int64) -> Int64 {
         let day = CivilCalendar.microsecondsPerDay
-        switch part {
-        case "microsecond": return b &- a
-        case "millisecond": return floorDivide(b, 1000) &- floorDivide(a, 1000)
-        case "second": return floorDivide(b, 1_000_000) &- floorDivide(a, 1_000_000)
-        case "minute": return floorDivide(b, 60_000_000) &- floorDivide(a, 60_000_000)
-        case "hour": return floorDivide(b, 3_600_000_000) &- floorDivide(a, 3_600_000_000)
-        case "day": return floorDivide(b, day) &- floorDivide(a, day)
-        case "week": return (floorDivide(b, day) &- floorDivide(a, day)) / 7
-        default: break
-        }
         let x = CivilCalendar.civil(fromDays: floorDivide(a, day))
         let y = CivilCalendar.civil(fromDays: floorDivide(b, day))
-        switch part {
-        case "year": return y.year &- x.year
-        case "quarter": return (y.year &* 4 &+ Int64((y.month - 1) / 3)) &- (x.year &* 4 &+ Int64((x.month - 1) / 3))
-        default: return (y.year &* 12 &+ Int64(y.month)) &- (x.year &* 12 &+ Int64(x.month))
+        switch unit {
+        case .year: return y.year &- x.year
+        case .quarter: return (y.year &* 4 &+ Int64((y.month - 1) / 3)) &- (x.year &* 4 &+ Int64((x.month - 1) / 3))
+        case .month: return (y.year &* 12 &+ Int64(y.month)) &- (x.year &* 12 &+ Int64(x.month))
         }
     }
 
@@ -104,10 +111,23 @@ enum TimeFunctions {
         let weekday = Int(((days % 7) + 7 + 4) % 7)
         let dayOfYear = days - CivilCalendar.days(year: civil.year, month: 1, day: 1) + 1
         func number(_ value: Int64, _ width: Int, pad: Bool) {
-            var digits = Array(String(value < 0 ? -value : value).utf8)
-            if pad { while digits.count < width { digits.insert(UInt8(ascii: "0"), at: 0) } }
+            // Digits written in place, most significant first; no intermediate string.
             if value < 0 { out.append(UInt8(ascii: "-")) }
-            out.append(contentsOf: digits)
+            let magnitude = value.magnitude
+            var digitCount = 1
+            var probe = magnitude
+            while probe >= 10 {
+                probe /= 10
+                digitCount += 1
+            }
+            if pad && digitCount < width { out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - digitCount)) }
+            let start = out.count
+            out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: digitCount))
+            var rest = magnitude
+            for index in stride(from: start + digitCount - 1, through: start, by: -1) {
+                out[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            }
         }
         func text(_ value: String) { out.append(contentsOf: value.utf8) }
         var index = 0
@@ -140,9 +160,9 @@ enum TimeFunctions {
             case "n": number(fraction * 1000, 9, pad: true)
             case "j": number(dayOfYear, 3, pad: pad)
             case "p": text(hour < 12 ? "AM" : "PM")
-            case "a": text(String(dayNames[weekday].prefix(3)))
+            case "a": out.append(contentsOf: dayNames[weekday].utf8.prefix(3))
             case "A": text(dayNames[weekday])
-            case "b", "h": text(String(monthNames[civil.month - 1].prefix(3)))
+            case "b", "h": out.append(contentsOf: monthNames[civil.month - 1].utf8.prefix(3))
             case "B": text(monthNames[civil.month - 1])
             case "w": number(Int64(weekday), 1, pad: false)
             case "u": number(Int64(weekday == 0 ? 7 : weekday), 1, pad: false)
