@@ -150,7 +150,11 @@ struct PhysicalPlanner {
             return Planned(plan: .project(child.plan, physical, schema), mapping: identity(schema.count))
         case .aggregate(let input, let groups, let aggregates, let schema):
             var needed = groups.reduce(into: Set<Int>()) { $0.formUnion($1.columns) }
-            for aggregate in aggregates { needed.formUnion(aggregate.argument?.columns ?? []) }
+            for aggregate in aggregates {
+                needed.formUnion(aggregate.argument?.columns ?? [])
+                needed.formUnion(aggregate.filter?.columns ?? [])
+                needed.formUnion(aggregate.secondArgument?.columns ?? [])
+            }
             let child = try plan(input, required: needed, pushed: [])
             let physicalGroups = try groups.map { try fold($0, child.mapping) }
             let calls = try aggregates.map { aggregate in
@@ -158,6 +162,10 @@ struct PhysicalPlanner {
                     function: AggregateCall.Function(rawValue: aggregate.function) ?? .count,
                     argument: try aggregate.argument.map { try fold($0, child.mapping) }, type: aggregate.type)
                 call.distinct = aggregate.distinct
+                call.filter = try aggregate.filter.map { try fold($0, child.mapping) }
+                call.secondArgument = try aggregate.secondArgument.map { try fold($0, child.mapping) }
+                call.parameter = aggregate.parameter
+                call.descending = aggregate.descending
                 return call
             }
             return Planned(
@@ -198,6 +206,14 @@ struct PhysicalPlanner {
         case .distinct(let input):
             let child = try plan(input, required: Set(0..<input.schema.count), pushed: [])
             return Planned(plan: .distinct(child.plan), mapping: child.mapping)
+        case .union(let inputs, let schema):
+            // Every input keeps all its columns, in the logical order (SPEC.md §8.8).
+            return Planned(plan: .union(try inputs.map { try plan($0) }, schema), mapping: identity(schema.count))
+        case .setOperation(let kind, let all, let left, let right, let schema):
+            let physicalKind: SetOperator.Kind = kind == .intersect ? .intersect : .except
+            return Planned(
+                plan: .setOperation(physicalKind, all: all, try plan(left), try plan(right), schema),
+                mapping: identity(schema.count))
         }
     }
 

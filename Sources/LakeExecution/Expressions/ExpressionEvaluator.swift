@@ -130,7 +130,7 @@ public enum ExpressionEvaluator {
             .dateAddDays, .addInterval, .dateDiffDays:
             return try DateKernels.apply(function, values, arguments: arguments)
         default:
-            throw .failed("function \(function.rawValue) is not implemented")
+            return try MoreFunctions.apply(function, values, arguments: arguments, type: type)
         }
     }
 

@@ -29,6 +29,18 @@ public enum ScalarFunction: String, Sendable, CaseIterable {
     case addInterval
     /// `[date, date]` → INT64 days.
     case dateDiffDays
+    /// `[string]` or `[string, characters]` (SPEC.md §8.8, `MoreFunctions`).
+    case trim, ltrim, rtrim
+    /// `[string, from, to]`; `[string, prefix]` → BOOLEAN; `[string, separator, index]`.
+    case replace, startsWith = "starts_with", endsWith = "ends_with", contains, splitPart = "split_part"
+    /// `[string, pattern literal, options literal?]`, `[string, pattern, replacement, options?]` (POSIX ERE).
+    case regexpMatches = "regexp_matches", regexpReplace = "regexp_replace"
+    /// `[part literal, a, b]` → INT64; `[timestamp, format]` → VARCHAR; `[text, format]` → TIMESTAMP.
+    case dateDiff = "date_diff", strftime, strptime
+    /// `[year, month, day]` (INT64) → DATE; `[date or timestamp]` → DOUBLE seconds.
+    case makeDate = "make_date", epochSeconds = "epoch_seconds"
+    /// DOUBLE math; `greatest`/`least` over arguments of one type, skipping NULLs.
+    case floor, ceil, sqrt, power, ln, log10, greatest, least
 }
 
 /// An expression over the columns of one batch, already typed.

@@ -4,6 +4,10 @@ import LakeColumnar
 public struct AggregateCall: Sendable, CustomStringConvertible {
     public enum Function: String, Sendable {
         case countStar = "count_star", count, countDistinct = "count_distinct", sum, avg, min, max
+        // SPEC.md §8.8 (accumulators in MoreAggregates.swift).
+        case stddevSamp = "stddev_samp", stddevPop = "stddev_pop", varSamp = "var_samp", varPop = "var_pop"
+        case median, quantileCont = "quantile_cont", approxCountDistinct = "approx_count_distinct"
+        case stringAgg = "string_agg", boolAnd = "bool_and", boolOr = "bool_or", argMin = "arg_min", argMax = "arg_max"
     }
 
     public var function: Function
@@ -13,6 +17,14 @@ public struct AggregateCall: Sendable, CustomStringConvertible {
     public var argument: PhysicalExpression?
     /// The result type.
     public var type: DataType
+    /// `FILTER (WHERE …)`: only rows where this is true reach the accumulator.
+    public var filter: PhysicalExpression?
+    /// A second per-row input (`arg_min`'s ordering value, `string_agg`'s ORDER BY key).
+    public var secondArgument: PhysicalExpression?
+    /// A constant parameter (`quantile_cont`'s fraction, `string_agg`'s separator).
+    public var parameter: ScalarValue?
+    /// Descending order of `secondArgument` (`string_agg(… ORDER BY k DESC)`).
+    public var descending = false
 
     public init(function: Function, argument: PhysicalExpression?, type: DataType) {
         self.function = function
@@ -74,6 +86,7 @@ public final class HashAggregator {
             return AvgDoubleAccumulator()
         case .min: return MinMaxAccumulator(isMin: true, type: call.type)
         case .max: return MinMaxAccumulator(isMin: false, type: call.type)
+        default: return MoreAggregates.makeAccumulator(call)
         }
     }
 
@@ -132,6 +145,10 @@ public final class HashAggregator {
         }
         let groupCount = groups.isEmpty ? 1 : (integerKey ? integerTable.count : table.count)
         for (call, accumulator) in zip(aggregates, accumulators) {
+            if call.filter != nil || call.secondArgument != nil {
+                try MoreAggregates.update(accumulator, call, batch, ids: ids, groupCount: groupCount)
+                continue
+            }
             let column = try call.argument.map { (argument) throws(ExecutionError) in
                 try ExpressionEvaluator.evaluate(argument, batch)
             }

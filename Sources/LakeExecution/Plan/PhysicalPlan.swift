@@ -27,6 +27,10 @@ public indirect enum PhysicalPlan: Sendable {
     case sort(PhysicalPlan, [SortKey], limit: Int?)
     case limit(PhysicalPlan, limit: Int?, offset: Int)
     case distinct(PhysicalPlan)
+    /// `UNION ALL`: every input's batches in turn, relabelled with the schema.
+    case union([PhysicalPlan], Schema)
+    /// `INTERSECT [ALL]` / `EXCEPT [ALL]` by hashing normalized row keys (``SetOperator``).
+    case setOperation(SetOperator.Kind, all: Bool, PhysicalPlan, PhysicalPlan, Schema)
 
     /// The output columns.
     public var schema: Schema {
@@ -35,6 +39,7 @@ public indirect enum PhysicalPlan: Sendable {
         case .values(let batch): batch.schema
         case .filter(let input, _), .sort(let input, _, _), .limit(let input, _, _), .distinct(let input): input.schema
         case .project(_, _, let schema), .aggregate(_, _, _, let schema), .hashJoin(_, _, _, _, _, _, let schema): schema
+        case .union(_, let schema), .setOperation(_, _, _, _, let schema): schema
         }
     }
 
@@ -57,6 +62,8 @@ public indirect enum PhysicalPlan: Sendable {
                 .joined(separator: ", ")
         case .limit(_, let limit, let offset): "LIMIT \(limit.map(String.init) ?? "ALL") OFFSET \(offset)"
         case .distinct: "DISTINCT"
+        case .union: "UNION ALL"
+        case .setOperation(let kind, let all, _, _, _): kind.rawValue + (all ? " ALL" : "")
         }
     }
 
@@ -68,6 +75,8 @@ public indirect enum PhysicalPlan: Sendable {
             .limit(let input, _, _), .distinct(let input):
             [input]
         case .hashJoin(let left, let right, _, _, _, _, _): [left, right]
+        case .union(let inputs, _): inputs
+        case .setOperation(_, _, let left, let right, _): [left, right]
         }
     }
 }
@@ -175,13 +184,13 @@ public struct Executor: Sendable {
             {
                 return result
             }
-            // DISTINCT aggregates cannot be combined from partial states, so they cannot spill.
+            // DISTINCT and holistic aggregates cannot be combined from partial states, so they cannot spill.
             let aggregator = HashAggregator(groups: groups, aggregates: aggregates, schema: schema)
             var reservation = MemoryReservation(memory)
             for batch in try await run(input, node: childNodes[0]) {
                 for morsel in Self.morsels(batch) {
                     try aggregator.consume(morsel)
-                    try reservation.require(aggregator.memoryBytes, for: "hash aggregation with DISTINCT")
+                    try reservation.require(aggregator.memoryBytes, for: "hash aggregation with DISTINCT or holistic aggregates (median, quantile_cont, string_agg, …)")
                 }
             }
             return [aggregator.finish()]
@@ -294,6 +303,19 @@ public struct Executor: Sendable {
             let aggregator = HashAggregator(groups: groups, aggregates: [], schema: schema)
             for batch in try await run(input, node: childNodes[0]) { try aggregator.consume(batch) }
             return [aggregator.finish()]
+        case .union(let inputs, let schema):
+            var output: [RecordBatch] = []
+            for (index, input) in inputs.enumerated() {
+                for batch in try await run(input, node: childNodes[index]) where batch.rowCount > 0 {
+                    output.append(RecordBatch(schema: schema, columns: batch.columns, rowCount: batch.rowCount))
+                }
+            }
+            if output.isEmpty { output.append(RecordBatch.concatenate([], schema: schema)) }
+            return output
+        case .setOperation(let kind, let all, let left, let right, let schema):
+            async let leftBatches = run(left, node: childNodes[0])
+            let rightBatches = try await run(right, node: childNodes[1])
+            return [try SetOperator.run(kind, all: all, left: try await leftBatches, right: rightBatches, schema: schema)]
         }
     }
 
@@ -307,7 +329,8 @@ public struct Executor: Sendable {
         _ input: PhysicalPlan, groups: [PhysicalExpression], aggregates: [AggregateCall], schema: Schema,
         inputNode: Int
     ) async throws -> [RecordBatch]? {
-        guard aggregates.allSatisfy({ $0.function != .countDistinct && !$0.distinct }) else { return nil }
+        guard aggregates.allSatisfy({ $0.function != .countDistinct && !$0.distinct && $0.function.hasPartialState })
+        else { return nil }
         // Over a scan pipeline, workers pull row groups; over anything else (a join, a subquery),
         // they pull the input's batches.
         let source: any BatchSource
@@ -355,12 +378,19 @@ public struct Executor: Sendable {
                     sumArgument = .cast(argument, sumType, isTry: false)
                 default: break
                 }
-                let sum = addPair(AggregateCall(function: .sum, argument: sumArgument, type: sumType), .sum)
-                let count = addPair(AggregateCall(function: .count, argument: argument, type: .int64), .sum)
+                var sumCall = AggregateCall(function: .sum, argument: sumArgument, type: sumType)
+                var countCall = AggregateCall(function: .count, argument: argument, type: .int64)
+                sumCall.filter = call.filter
+                countCall.filter = call.filter
+                let sum = addPair(sumCall, .sum)
+                let count = addPair(countCall, .sum)
                 outputs.append(
                     .call(
                         .divide, [.cast(sum, .float64, isTry: false), .cast(count, .float64, isTry: false)], .float64))
-            case .countDistinct: return nil
+            case .boolAnd: outputs.append(addPair(call, .boolAnd))
+            case .boolOr: outputs.append(addPair(call, .boolOr))
+            // Holistic or pairwise aggregates run in one phase (SPEC.md §8.8).
+            default: return nil
             }
         }
         let partialSchema = Schema(

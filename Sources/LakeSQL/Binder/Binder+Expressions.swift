@@ -26,7 +26,7 @@ extension Binder {
         }
     }
 
-    static let aggregateNames: Set<String> = ["count", "sum", "avg", "min", "max", "mean"]
+    static let aggregateNames = Set(["count", "sum", "avg", "min", "max", "mean"]).union(moreAggregateNames)
 
     func containsAggregate(_ expression: SQLExpression) -> Bool {
         switch expression {
@@ -85,6 +85,7 @@ extension Binder {
         case .literal(let literal, let position):
             return try bindLiteral(literal, position)
         case .column(let name, let position):
+            if let special = try specialColumn(name, context.scope) { return special }
             let (index, type) = try resolve(name, context.scope, position: position)
             return .column(index, type)
         case .star(_, let position):
@@ -553,7 +554,7 @@ extension Binder {
         case "quarter": function = .quarter
         case "dow", "dayofweek": function = .dayofweek
         case "doy", "dayofyear": function = .dayofyear
-        case "epoch": function = .epoch
+        case "epoch": return isNull(input) ? .literal(.null, .float64) : .call(.epochSeconds, [input], .float64)
         default: throw SQLError("unknown date part \"\(field)\"", at: position)
         }
         if isNull(input) { return .literal(.null, .int64) }

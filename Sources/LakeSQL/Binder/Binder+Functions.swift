@@ -4,8 +4,10 @@ extension Binder {
     func bindFunction(_ call: SQLFunctionCall, _ context: Context) throws -> BoundExpression {
         let name = call.name.name.text.lowercased()
         if call.window != nil { throw SQLError("window functions are not supported yet", at: call.position) }
-        if call.filter != nil { throw SQLError("FILTER (WHERE …) is not supported yet", at: call.position) }
         if Self.aggregateNames.contains(name) { return try bindAggregate(name, call, context) }
+        if call.filter != nil {
+            throw SQLError("FILTER (WHERE …) is only allowed on aggregate functions", at: call.position)
+        }
         if call.isDistinct { throw SQLError("DISTINCT is only allowed in aggregate functions", at: call.position) }
         let arguments = try call.arguments.map { try bindExpression($0, context) }
         func expectCount(_ range: ClosedRange<Int>) throws {
@@ -114,6 +116,7 @@ extension Binder {
             let type = value.type
             return .call(.dateTrunc, [.literal(.string(unit.lowercased()), .string), value], type)
         default:
+            if let bound = try bindMoreFunction(name, call, arguments) { return bound }
             throw SQLError("function \"\(call.name)\" not found", at: call.position, help: Self.functionSuggestion(name))
         }
     }
@@ -142,6 +145,8 @@ extension Binder {
         let isStar = call.arguments.isEmpty || (call.arguments.count == 1 && { if case .star = call.arguments[0] { return true } else { return false } }())
         if name == "count" && isStar {
             aggregate = BoundAggregate(function: "count_star", argument: nil, type: .int64)
+        } else if let more = try bindMoreAggregate(name, call, inner) {
+            aggregate = more
         } else {
             guard call.arguments.count == 1 else {
                 throw SQLError("\(name)() takes 1 argument, got \(call.arguments.count)", at: call.position)
@@ -177,6 +182,9 @@ extension Binder {
                 aggregate = BoundAggregate(function: name, argument: argument, type: argument.type)
             }
             if call.isDistinct && (name == "sum" || name == "avg" || name == "mean") { aggregate.distinct = true }
+        }
+        if let filter = call.filter {
+            aggregate.filter = try bindPredicate(filter, inner, clause: "FILTER")
         }
         let index: Int
         if let existing = state.aggregates.firstIndex(of: aggregate) {

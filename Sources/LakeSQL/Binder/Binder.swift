@@ -7,6 +7,8 @@ import LakeColumnar
 public struct Binder {
     let catalog: any SQLCatalog
     var ctes: [String: SQLQuery] = [:]
+    /// `current_timestamp` of the statement, read once (SPEC.md §8.8).
+    let statementTime: Int64 = Binder.wallClockMicroseconds()
 
     public init(catalog: any SQLCatalog) {
         self.catalog = catalog
@@ -42,7 +44,7 @@ public struct Binder {
             if case .nested(let inner) = query.body, query.orderBy.isEmpty, query.limit == nil, query.offset == nil {
                 return try binder.bind(inner)
             }
-            throw SQLError("set operations (UNION, INTERSECT, EXCEPT) are not supported yet", at: position(of: query.body))
+            return try binder.bindSetQuery(query)
         }
         return try binder.bindSelect(select, query: query)
     }
@@ -62,7 +64,6 @@ public struct Binder {
             plan = .filter(plan, predicate)
         }
         if let qualify = select.qualify { throw SQLError("QUALIFY is not supported yet", at: qualify.position) }
-        if select.groupByAll { throw SQLError("GROUP BY ALL is not supported yet", at: select.position) }
 
         // Select items, with stars expanded.
         var items: [(expression: SQLExpression, name: String)] = []
@@ -95,7 +96,7 @@ public struct Binder {
 
         // GROUP BY expressions may be ordinals or select aliases.
         var groupExpressions: [SQLExpression] = []
-        for group in select.groupBy {
+        for group in select.groupByAll ? groupByAllExpressions(items.map(\.expression)) : select.groupBy {
             if case .literal(.integer(let digits), let position) = group {
                 guard let index = Int(digits), index >= 1, index <= items.count else {
                     throw SQLError("GROUP BY position \(digits) is not in the select list", at: position)

@@ -14,6 +14,11 @@ public enum BoundFunction: String, Sendable, CaseIterable {
     case abs, round
     case year, month, day, hour, minute, second, quarter, dayofweek, dayofyear, epoch
     case dateTrunc, dateAddDays, addInterval, dateDiffDays
+    // SPEC.md §8.8: more strings, dates and math.
+    case trim, ltrim, rtrim, replace, startsWith = "starts_with", endsWith = "ends_with", contains
+    case splitPart = "split_part", regexpMatches = "regexp_matches", regexpReplace = "regexp_replace"
+    case dateDiff = "date_diff", strftime, strptime, makeDate = "make_date", epochSeconds = "epoch_seconds"
+    case floor, ceil, sqrt, power, ln, log10, greatest, least
 }
 
 /// A typed expression over the columns of a plan node's input (by index).
@@ -68,6 +73,14 @@ public struct BoundAggregate: Sendable, Equatable {
     public var type: DataType
     /// `sum(DISTINCT x)`, `avg(DISTINCT x)` (count(DISTINCT) is its own function).
     public var distinct = false
+    /// `FILTER (WHERE …)`: only rows where this is true are aggregated (SPEC.md §8.8).
+    public var filter: BoundExpression? = nil
+    /// A second per-row input: `arg_min(x, y)`'s `y`, the key of `string_agg(x, sep ORDER BY k)`.
+    public var secondArgument: BoundExpression? = nil
+    /// A constant: `quantile_cont`'s fraction, `string_agg`'s separator.
+    public var parameter: ScalarValue? = nil
+    /// `ORDER BY k DESC` inside `string_agg`.
+    public var descending = false
 }
 
 /// One ORDER BY key over the input of a sort.
@@ -123,6 +136,10 @@ public indirect enum LogicalPlan: Sendable {
     case sort(LogicalPlan, [BoundSortKey])
     case limit(LogicalPlan, limit: Int?, offset: Int)
     case distinct(LogicalPlan)
+    /// `UNION ALL`: the rows of every input in turn (inputs have the schema's types).
+    case union([LogicalPlan], Schema)
+    /// `INTERSECT [ALL]` / `EXCEPT [ALL]` of two inputs with the schema's types (NULLs equal).
+    case setOperation(SetOperationKind, all: Bool, LogicalPlan, LogicalPlan, Schema)
 
     public var schema: Schema {
         switch self {
@@ -130,8 +147,15 @@ public indirect enum LogicalPlan: Sendable {
         case .singleRow: Schema([])
         case .filter(let input, _), .sort(let input, _), .limit(let input, _, _), .distinct(let input): input.schema
         case .project(_, _, let schema), .aggregate(_, _, _, let schema), .join(_, _, _, _, _, _, let schema): schema
+        case .union(_, let schema), .setOperation(_, _, _, _, let schema): schema
         }
     }
+}
+
+/// The set operations that compare rows (UNION is `.union`, plus `.distinct` without ALL).
+public enum SetOperationKind: String, Sendable {
+    case intersect = "INTERSECT"
+    case except = "EXCEPT"
 }
 
 /// A bound statement: a query, or EXPLAIN [ANALYZE] of one.

@@ -29,6 +29,9 @@ public enum Optimizer {
         case .sort(let input, let keys): return .sort(optimize(input), keys)
         case .limit(let input, let limit, let offset): return .limit(optimize(input), limit: limit, offset: offset)
         case .distinct(let input): return .distinct(optimize(input))
+        case .union(let inputs, let schema): return .union(inputs.map(optimize), schema)
+        case .setOperation(let kind, let all, let left, let right, let schema):
+            return .setOperation(kind, all: all, optimize(left), optimize(right), schema)
         }
     }
 
