@@ -26,6 +26,8 @@ let package = Package(
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CSnappy", providers: [.apt(["libsnappy-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // glibc's <malloc.h>, for mallopt in the lake executable.
+        .systemLibrary(name: "CMalloc"),
 
         // Types, schema, columns and batches. Standard library only.
         .target(name: "LakeColumnar", swiftSettings: swiftSettings),
@@ -68,6 +70,7 @@ let package = Package(
             name: "lake",
             dependencies: [
                 "LakeEngine", "LakeColumnar", "LakeParquet", "LakeDelta", "LakeIngest",
+                .target(name: "CMalloc", condition: .when(platforms: [.linux])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

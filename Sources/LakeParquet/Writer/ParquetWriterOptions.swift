@@ -12,8 +12,10 @@ public struct ParquetWriterOptions: Sendable {
     public var maxPageRows: Int = 20_000
     /// A row group is cut once its uncompressed data reaches about this many bytes.
     public var targetRowGroupBytes: Int = 128 << 20
-    /// …or once it holds this many rows.
-    public var maxRowGroupRows: Int = 1 << 20
+    /// …or once it holds this many rows. 128 Ki rows (DuckDB writes 122,880): a point lookup
+    /// skipped to one row group decodes an eighth of what 1 Mi rows would, and scans get more
+    /// parallel units, for about 4–9% more bytes than 1 Mi-row groups (SPEC.md §5).
+    public var maxRowGroupRows: Int = 1 << 17
     /// Whether to dictionary-encode columns (all types but BOOLEAN).
     public var useDictionary: Bool = true
     /// A column chunk falls back to PLAIN once its dictionary's PLAIN size passes this.
