@@ -73,6 +73,11 @@ public final class ParquetFileWriter {
     private var fileStatistics: [LeafStatistics?]
     private var rowsWritten = 0
     private var closed = false
+    /// The row group being encoded in the background while the caller buffers the next one, and
+    /// its row count. At most one is in flight; it is written before the next starts (file order).
+    private var inFlight: (task: Task<Result<[EncodedChunk], ParquetError>, Never>, rows: Int, plainBytes: Int)?
+    /// The plain-size estimates of the row groups written, to estimate the row group in flight.
+    private var plainBytesWritten = 0
 
     /// Creates `path` (which must not exist) for rows of `schema`.
     public init(path: String, schema: Schema, options: ParquetWriterOptions = ParquetWriterOptions()) throws(ParquetError)
@@ -113,7 +118,10 @@ public final class ParquetFileWriter {
             try buffer(part)
             offset += take
             if pendingRows >= options.maxRowGroupRows || pendingBytes >= options.targetRowGroupBytes {
-                try await flushRowGroup()
+                // A row group cut for its size is written at once, so `bytesWritten` is exact when
+                // a table writer rolls files at a target size; one cut for its row count is
+                // encoded in the background.
+                try await flushRowGroup(wait: pendingBytes >= options.targetRowGroupBytes)
             }
         }
     }
@@ -130,24 +138,56 @@ public final class ParquetFileWriter {
         pendingRows += batch.rowCount
     }
 
-    /// Bytes written to the file so far (header and finished row groups).
-    public var bytesWritten: Int { file.position }
+    /// Bytes written to the file so far: the header, finished row groups, and an estimate for the
+    /// row group still being encoded in the background (its plain size scaled by the compression
+    /// of the row groups before it; nothing while none is done).
+    public var bytesWritten: Int {
+        guard let inFlight, plainBytesWritten > 0 else { return file.position }
+        return file.position + Int(Double(inFlight.plainBytes) * Double(file.position) / Double(plainBytesWritten))
+    }
 
     /// An estimate of the plain-encoded size of the rows buffered for the next row group.
     public var bufferedBytes: Int { pendingBytes }
 
-    /// Writes the buffered rows now as a row group (to bound memory when many files are open).
+    /// Writes the buffered rows now as a row group, and waits until it is written (to bound memory
+    /// when many files are open).
     public func flush() async throws(ParquetError) {
         guard !closed else { throw .invalidInput(path: path, reason: "the writer is already closed") }
-        try await flushRowGroup()
+        try await flushRowGroup(wait: true)
     }
 
-    /// Encodes and writes the buffered rows as one row group.
-    private func flushRowGroup() async throws(ParquetError) {
-        guard pendingRows > 0 else { return }
-        let leaves = pending.map { ShreddedLeaf.concatenate($0) }
-        let descriptors = parquetSchema.columns
-        let options = self.options
+    /// Starts encoding the buffered rows as one row group, in the background, after writing the
+    /// row group encoded before it; with `wait`, also waits for this one and writes it. Encoding
+    /// row group n while the caller parses and buffers row group n + 1 keeps the cores busy.
+    private func flushRowGroup(wait: Bool) async throws(ParquetError) {
+        if pendingRows > 0 {
+            let leaves = pending.map { ShreddedLeaf.concatenate($0) }
+            let rows = pendingRows
+            let plainBytes = pendingBytes
+            pending = Array(repeating: [], count: parquetSchema.columns.count)
+            pendingRows = 0
+            pendingBytes = 0
+            try await drain()
+            let descriptors = parquetSchema.columns
+            let options = self.options
+            let task = Task.detached { await ParquetFileWriter.encode(leaves, descriptors: descriptors, options: options) }
+            inFlight = (task, rows, plainBytes)
+        }
+        if wait { try await drain() }
+    }
+
+    /// Waits for the row group in flight, if any, and writes it.
+    private func drain() async throws(ParquetError) {
+        guard let (task, rows, plainBytes) = inFlight else { return }
+        inFlight = nil
+        try writeRowGroup(try await task.value.get(), rows: rows)
+        plainBytesWritten += plainBytes
+    }
+
+    /// Encodes the column chunks of one row group, `options.threads` columns at a time.
+    fileprivate static func encode(
+        _ leaves: [ShreddedLeaf], descriptors: [ColumnDescriptor], options: ParquetWriterOptions
+    ) async -> Result<[EncodedChunk], ParquetError> {
         var chunks = [EncodedChunk?](repeating: nil, count: leaves.count)
         var failure: ParquetError?
         await withTaskGroup(of: (Int, Result<EncodedChunk, ParquetError>).self) { group in
@@ -172,13 +212,22 @@ public final class ParquetFileWriter {
                 if next < leaves.count { start() }
             }
         }
-        if let failure { throw failure }
+        if let failure { return .failure(failure) }
+        var encoded: [EncodedChunk] = []
+        for chunk in chunks {
+            guard let chunk else { return .failure(.invalidInput(path: "", reason: "internal: a column chunk was not encoded")) }
+            encoded.append(chunk)
+        }
+        return .success(encoded)
+    }
+
+    /// Writes one encoded row group of `rows` rows.
+    private func writeRowGroup(_ chunks: [EncodedChunk], rows: Int) throws(ParquetError) {
         var columnChunks: [ColumnChunk] = []
         var totalUncompressed: Int64 = 0
         var totalCompressed: Int64 = 0
         let groupOffset = Int64(file.position)
         for (index, chunk) in chunks.enumerated() {
-            guard let chunk else { throw .invalidInput(path: path, reason: "internal: a column chunk was not encoded") }
             let start = Int64(file.position)
             do throws(StorageError) {
                 try file.write(chunk.bytes)
@@ -196,21 +245,18 @@ public final class ParquetFileWriter {
                 fileStatistics[index]?.merge(chunk.statistics)
             }
         }
-        var rowGroup = RowGroup(columns: columnChunks, totalByteSize: totalUncompressed, numRows: Int64(pendingRows))
+        var rowGroup = RowGroup(columns: columnChunks, totalByteSize: totalUncompressed, numRows: Int64(rows))
         rowGroup.fileOffset = groupOffset
         rowGroup.totalCompressedSize = totalCompressed
         rowGroup.ordinal = rowGroups.count < Int(Int16.max) ? Int16(rowGroups.count) : nil
         rowGroups.append(rowGroup)
-        rowsWritten += pendingRows
-        pending = Array(repeating: [], count: parquetSchema.columns.count)
-        pendingRows = 0
-        pendingBytes = 0
+        rowsWritten += rows
     }
 
     /// Writes the last row group and the footer, and closes the file.
     public func close() async throws(ParquetError) -> ParquetFileSummary {
         guard !closed else { throw .invalidInput(path: path, reason: "the writer is already closed") }
-        try await flushRowGroup()
+        try await flushRowGroup(wait: true)
         closed = true
         var metadata = FileMetaData(
             version: 1, schema: elements, numRows: Int64(rowsWritten), rowGroups: rowGroups)
