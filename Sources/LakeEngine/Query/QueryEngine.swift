@@ -172,6 +172,8 @@ struct PhysicalPlanner {
         case .distinct(let input):
             let child = try plan(input, required: Set(0..<input.schema.count), pushed: [])
             return Planned(plan: .distinct(child.plan), mapping: child.mapping)
+        case .window(let input, let windows, let schema):
+            return try window(input, windows, schema, required: required)
         }
     }
 

@@ -27,6 +27,8 @@ public indirect enum PhysicalPlan: Sendable {
     case sort(PhysicalPlan, [SortKey], limit: Int?)
     case limit(PhysicalPlan, limit: Int?, offset: Int)
     case distinct(PhysicalPlan)
+    /// Window functions: the input's columns, then one column per call (SPEC.md §8.6).
+    case window(PhysicalPlan, [WindowCall], Schema)
 
     /// The output columns.
     public var schema: Schema {
@@ -35,6 +37,7 @@ public indirect enum PhysicalPlan: Sendable {
         case .values(let batch): batch.schema
         case .filter(let input, _), .sort(let input, _, _), .limit(let input, _, _), .distinct(let input): input.schema
         case .project(_, _, let schema), .aggregate(_, _, _, let schema), .hashJoin(_, _, _, _, _, _, let schema): schema
+        case .window(_, _, let schema): schema
         }
     }
 
@@ -57,6 +60,9 @@ public indirect enum PhysicalPlan: Sendable {
                 .joined(separator: ", ")
         case .limit(_, let limit, let offset): "LIMIT \(limit.map(String.init) ?? "ALL") OFFSET \(offset)"
         case .distinct: "DISTINCT"
+        case .window(let input, let calls, _):
+            "WINDOW "
+                + calls.enumerated().map { "#\(input.schema.count + $0.offset) := \($0.element)" }.joined(separator: ", ")
         }
     }
 
@@ -65,7 +71,7 @@ public indirect enum PhysicalPlan: Sendable {
         switch self {
         case .scan, .values: []
         case .filter(let input, _), .project(let input, _, _), .aggregate(let input, _, _, _), .sort(let input, _, _),
-            .limit(let input, _, _), .distinct(let input):
+            .limit(let input, _, _), .distinct(let input), .window(let input, _, _):
             [input]
         case .hashJoin(let left, let right, _, _, _, _, _): [left, right]
         }
@@ -255,6 +261,10 @@ public struct Executor: Sendable {
             let result = aggregator.finish()
             if groups.isEmpty { return [result] }
             return [result]
+        case .window(let input, let calls, let schema):
+            let batches = try await run(input, node: childNodes[0])
+            let pool = RecordBatch.concatenate(batches, schema: input.schema)
+            return [try WindowOperator.evaluate(pool, calls: calls, schema: schema)]
         }
     }
 

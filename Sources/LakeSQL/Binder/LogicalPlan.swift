@@ -123,6 +123,8 @@ public indirect enum LogicalPlan: Sendable {
     case sort(LogicalPlan, [BoundSortKey])
     case limit(LogicalPlan, limit: Int?, offset: Int)
     case distinct(LogicalPlan)
+    /// Window functions over the input: its columns, then one column per window (SPEC.md §8.6).
+    case window(LogicalPlan, [BoundWindow], Schema)
 
     public var schema: Schema {
         switch self {
@@ -130,6 +132,7 @@ public indirect enum LogicalPlan: Sendable {
         case .singleRow: Schema([])
         case .filter(let input, _), .sort(let input, _), .limit(let input, _, _), .distinct(let input): input.schema
         case .project(_, _, let schema), .aggregate(_, _, _, let schema), .join(_, _, _, _, _, _, let schema): schema
+        case .window(_, _, let schema): schema
         }
     }
 }

@@ -29,6 +29,7 @@ public enum Optimizer {
         case .sort(let input, let keys): return .sort(optimize(input), keys)
         case .limit(let input, let limit, let offset): return .limit(optimize(input), limit: limit, offset: offset)
         case .distinct(let input): return .distinct(optimize(input))
+        case .window(let input, let windows, let schema): return .window(optimize(input), windows, schema)
         }
     }
 
