@@ -197,7 +197,13 @@ struct WindowTests {
             return state >> 20
         }
         let expected = values.sorted()
+        var keys = values.map { $0 & 0xFFF }
+        var rows = (0..<count).map { Int32($0) }
+        let pairs = zip(keys, rows).sorted { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
         RadixSort.sort(&values, bits: 44)
         #expect(values == expected)
+        RadixSort.sort(&keys, carrying: &rows, bits: 12)
+        #expect(keys == pairs.map(\.0))
+        #expect(rows == pairs.map(\.1), "stable: ties keep row order")
     }
 }

@@ -508,15 +508,9 @@ struct PackedKeys {
                 }
                 permutation = rows
             } else {
+                // Keys and rows side by side; the radix sort is stable, so ties keep row order.
                 var rows = (0..<rowCount).map { Int32(truncatingIfNeeded: $0) }
-                keys.withUnsafeBufferPointer { keys in
-                    rows.sort { a, b in
-                        let ka = keys[Int(a)]
-                        let kb = keys[Int(b)]
-                        return ka < kb || (ka == kb && a < b)
-                    }
-                }
-                for position in 0..<rowCount { sortedKeys[position] = keys[Int(rows[position])] }
+                RadixSort.sort(&sortedKeys, carrying: &rows, bits: totalBits)
                 permutation = rows
             }
         }
@@ -537,6 +531,58 @@ struct PackedKeys {
 
 /// LSD radix sort of unsigned integers, 11 bits per pass over the `bits` low bits.
 enum RadixSort {
+    /// Sorts `keys` and moves `rows` along with them, stably.
+    static func sort(_ keys: inout [UInt64], carrying rows: inout [Int32], bits: Int) {
+        let count = keys.count
+        let digitBits = 11
+        let buckets = 1 << digitBits
+        var keyScratch = [UInt64](repeating: 0, count: count)
+        var rowScratch = [Int32](repeating: 0, count: count)
+        var histogram = [Int](repeating: 0, count: buckets)
+        var shift = 0
+        while shift < bits {
+            let s = UInt64(shift)
+            let mask = UInt64(buckets - 1)
+            for index in 0..<buckets { histogram[index] = 0 }
+            keys.withUnsafeBufferPointer { source in
+                histogram.withUnsafeMutableBufferPointer { histogram in
+                    for value in source { histogram[Int((value &>> s) & mask)] &+= 1 }
+                }
+            }
+            if histogram.contains(count) {
+                shift += digitBits
+                continue
+            }
+            var total = 0
+            for index in 0..<buckets {
+                let c = histogram[index]
+                histogram[index] = total
+                total += c
+            }
+            keys.withUnsafeBufferPointer { source in
+                rows.withUnsafeBufferPointer { sourceRows in
+                    keyScratch.withUnsafeMutableBufferPointer { target in
+                        rowScratch.withUnsafeMutableBufferPointer { targetRows in
+                            histogram.withUnsafeMutableBufferPointer { offsets in
+                                for index in 0..<count {
+                                    let value = source[index]
+                                    let digit = Int((value &>> s) & mask)
+                                    let position = offsets[digit]
+                                    target[position] = value
+                                    targetRows[position] = sourceRows[index]
+                                    offsets[digit] = position &+ 1
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            swap(&keys, &keyScratch)
+            swap(&rows, &rowScratch)
+            shift += digitBits
+        }
+    }
+
     static func sort(_ values: inout [UInt64], bits: Int) {
         let count = values.count
         if count < 256 {
