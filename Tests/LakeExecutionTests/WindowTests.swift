@@ -175,6 +175,31 @@ struct WindowTests {
         }
     }
 
+    @Test("hash-partitioned parallel evaluation gives the same rows", arguments: [false, true])
+    func parallelMatchesSerial(byText: Bool) async throws {
+        let batch = Self.input(rows: 500, seed: 3)
+        let partition: PhysicalExpression = byText ? .column(4, .string) : .column(1, .int64)
+        let order = [SortKey(expression: .column(2, .int64), descending: false, nullsFirst: true)]
+        let calls = [
+            WindowCall(function: .rowNumber, partitionBy: [partition], orderBy: order, type: .int64),
+            WindowCall(
+                function: .aggregate, aggregate: AggregateCall(function: .sum, argument: .column(3, .int64), type: .int64),
+                partitionBy: [partition], orderBy: order,
+                frame: WindowCall.Frame(unit: .rows, start: .preceding(.integer(1)), end: .currentRow), type: .int64),
+        ]
+        let schema = Schema(batch.schema.fields + [Field("rn", .int64), Field("s", .int64)])
+        let pieces = [batch.slice(0..<100), batch.slice(100..<350), batch.slice(350..<500)]
+        func rows(_ batches: [RecordBatch]) -> [String] {
+            batches.flatMap { b in (0..<b.rowCount).map { r in b.columns.map { "\($0.scalar(at: r))" }.joined(separator: "|") } }
+                .sorted()
+        }
+        let serial = try await WindowOperator.evaluate(pieces, schema: batch.schema, calls: calls, schema: schema, threads: 1)
+        let parallel = try await WindowOperator.evaluate(
+            pieces, schema: batch.schema, calls: calls, schema: schema, threads: 3, minimumRows: 0)
+        #expect(parallel.count > 1)
+        #expect(rows(parallel) == rows(serial))
+    }
+
     @Test("an input already in key order is not permuted")
     func sortedInputKeepsOrder() throws {
         let rows = 1000

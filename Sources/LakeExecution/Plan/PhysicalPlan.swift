@@ -263,8 +263,8 @@ public struct Executor: Sendable {
             return [result]
         case .window(let input, let calls, let schema):
             let batches = try await run(input, node: childNodes[0])
-            let pool = RecordBatch.concatenate(batches, schema: input.schema)
-            return [try WindowOperator.evaluate(pool, calls: calls, schema: schema)]
+            return try await WindowOperator.evaluate(
+                batches, schema: input.schema, calls: calls, schema: schema, threads: threads)
         }
     }
 

@@ -1,0 +1,71 @@
+import LakeColumnar
+
+extension WindowOperator {
+    /// Rows below which the window runs on one thread.
+    static let parallelThreshold = 131_072
+
+    /// Runs the window over `batches`, in parallel when every call has the same non-empty
+    /// PARTITION BY and the input is large: rows are hash-partitioned on the partition keys into
+    /// `threads` buckets (a partition never spans two buckets) and each bucket is evaluated on
+    /// its own task. One output batch per bucket; rows leave in no particular order.
+    static func evaluate(
+        _ batches: [RecordBatch], schema inputSchema: Schema, calls: [WindowCall], schema: Schema, threads: Int,
+        minimumRows: Int = parallelThreshold
+    ) async throws -> [RecordBatch] {
+        let rowCount = batches.reduce(0) { $0 + $1.rowCount }
+        let keys = calls.first?.partitionBy ?? []
+        let specification = keys.map(\.description)
+        guard threads > 1, rowCount >= minimumRows, !keys.isEmpty,
+            calls.allSatisfy({ $0.partitionBy.map(\.description) == specification })
+        else {
+            let pool = RecordBatch.concatenate(batches, schema: inputSchema)
+            return [try evaluate(pool, calls: calls, schema: schema)]
+        }
+        let buckets = try partition(batches, schema: inputSchema, keys: keys, buckets: threads)
+        return try await withThrowingTaskGroup(of: RecordBatch.self) { group in
+            for bucket in buckets where bucket.rowCount > 0 {
+                group.addTask { try evaluate(bucket, calls: calls, schema: schema) }
+            }
+            var output: [RecordBatch] = []
+            for try await batch in group { output.append(batch) }
+            if output.isEmpty { output.append(RecordBatch.concatenate([], schema: schema)) }
+            return output
+        }
+    }
+
+    /// Splits rows into `buckets` batches by a hash of the partition keys.
+    static func partition(_ batches: [RecordBatch], schema: Schema, keys: [PhysicalExpression], buckets: Int) throws
+        -> [RecordBatch]
+    {
+        var parts = [[RecordBatch]](repeating: [], count: buckets)
+        var lists = [[Int32]](repeating: [], count: buckets)
+        for batch in batches where batch.rowCount > 0 {
+            let rowCount = batch.rowCount
+            let columns = try keys.map { (key) throws(ExecutionError) in try ExpressionEvaluator.evaluate(key, batch) }
+            var hashes = [UInt64](repeating: 0, count: rowCount)
+            if columns.count == 1, let values = PackedKeys.integers(columns[0]) {
+                let validity = columns[0].validity
+                values.withUnsafeBufferPointer { values in
+                    for row in 0..<rowCount {
+                        let value = validity.map { $0.isValid(row) ? values[row] : Int64.min } ?? values[row]
+                        var h = UInt64(bitPattern: value) &* 0x9E37_79B9_7F4A_7C15
+                        h ^= h >> 29
+                        hashes[row] = h &* 0xBF58_476D_1CE4_E5B9
+                    }
+                }
+            } else {
+                let encoded = RowKeys.encode(columns, rowCount: rowCount)
+                for row in 0..<rowCount { hashes[row] = encoded.hash(row) }
+            }
+            for index in 0..<buckets { lists[index].removeAll(keepingCapacity: true) }
+            let count = UInt64(buckets)
+            for row in 0..<rowCount {
+                lists[Int((hashes[row] >> 32) % count)].append(Int32(truncatingIfNeeded: row))
+            }
+            for index in 0..<buckets where !lists[index].isEmpty {
+                parts[index].append(lists[index].withUnsafeBufferPointer { batch.take($0) })
+            }
+        }
+        return parts.map { RecordBatch.concatenate($0, schema: schema) }
+    }
+}
