@@ -200,6 +200,17 @@ struct WindowTests {
         #expect(rows(parallel) == rows(serial))
     }
 
+    @Test("an input grouped by its partition key is cut at partition boundaries")
+    func contiguousRanges() throws {
+        let keys = Column.int64(PrimitiveColumn(values: [1, 1, 1, 2, 2, 3, 3, 3, 3, 4]))
+        let batch = RecordBatch(schema: Schema([Field("k", .int64)]), columns: [keys], rowCount: 10)
+        let ranges = try #require(try WindowOperator.contiguousRanges(batch, keys: [.column(0, .int64)], parts: 3))
+        #expect(ranges == [0..<3, 3..<9, 9..<10])
+        let unordered = Column.int64(PrimitiveColumn(values: [2, 1]))
+        let other = RecordBatch(schema: batch.schema, columns: [unordered], rowCount: 2)
+        #expect(try WindowOperator.contiguousRanges(other, keys: [.column(0, .int64)], parts: 2) == nil)
+    }
+
     @Test("an input already in key order is not permuted")
     func sortedInputKeepsOrder() throws {
         let rows = 1000

@@ -21,7 +21,15 @@ extension WindowOperator {
             let pool = RecordBatch.concatenate(batches, schema: inputSchema)
             return [try evaluate(pool, calls: calls, schema: schema)]
         }
-        let buckets = try partition(batches, schema: inputSchema, keys: keys, buckets: threads)
+        var buckets: [RecordBatch]
+        let pool = RecordBatch.concatenate(batches, schema: inputSchema)
+        if let ranges = try contiguousRanges(pool, keys: keys, parts: threads) {
+            // Already grouped by the partition key (e.g. a table stored in key order): cut at
+            // partition boundaries instead of hashing.
+            buckets = ranges.map { pool.slice($0) }
+        } else {
+            buckets = try partition(batches, schema: inputSchema, keys: keys, buckets: threads)
+        }
         return try await withThrowingTaskGroup(of: RecordBatch.self) { group in
             for bucket in buckets where bucket.rowCount > 0 {
                 group.addTask { try evaluate(bucket, calls: calls, schema: schema) }
@@ -31,6 +39,34 @@ extension WindowOperator {
             if output.isEmpty { output.append(RecordBatch.concatenate([], schema: schema)) }
             return output
         }
+    }
+
+    /// When one integer-like partition key without NULLs never decreases, `parts` row ranges of
+    /// about equal size that end at partition boundaries; else `nil`.
+    static func contiguousRanges(_ batch: RecordBatch, keys: [PhysicalExpression], parts: Int) throws -> [Range<Int>]? {
+        guard keys.count == 1 else { return nil }
+        let column = try ExpressionEvaluator.evaluate(keys[0], batch)
+        guard column.validity == nil, let values = PackedKeys.integers(column) else { return nil }
+        let rowCount = batch.rowCount
+        var ordered = true
+        values.withUnsafeBufferPointer { values in
+            for row in stride(from: 1, to: rowCount, by: 1) where values[row - 1] > values[row] {
+                ordered = false
+                break
+            }
+        }
+        guard ordered else { return nil }
+        var ranges: [Range<Int>] = []
+        var start = 0
+        for part in 1...parts {
+            var end = part == parts ? rowCount : max(start, rowCount * part / parts)
+            while end > 0 && end < rowCount && values[end - 1] == values[end] { end += 1 }
+            if end > start {
+                ranges.append(start..<end)
+                start = end
+            }
+        }
+        return ranges
     }
 
     /// Splits rows into `buckets` batches by a hash of the partition keys.
