@@ -308,14 +308,22 @@ extension Binder {
                     at: position(frame.start) ?? position(frame.end) ?? callPosition)
             }
             let type = orderBy[0].expression.type
-            guard isNumeric(type) else {
+            guard isNumeric(type) || [.date, .timestamp, .timestampNTZ].contains(type) else {
                 throw SQLError(
-                    "a RANGE frame with an offset needs a numeric ORDER BY expression, got \(type)",
+                    "a RANGE frame with an offset needs a numeric, DATE or TIMESTAMP ORDER BY expression, got \(type)",
                     at: position(frame.start) ?? position(frame.end) ?? callPosition, help: "Use ROWS, or order by a number.")
             }
             keyType = type
         }
         func offset(_ expression: SQLExpression) throws -> ScalarValue {
+            if case .interval(let text, let unit, let intervalPosition) = expression {
+                return try intervalOffset(text, unit, keyType, intervalPosition)
+            }
+            if keyType == .timestamp || keyType == .timestampNTZ {
+                throw SQLError(
+                    "a RANGE frame over a TIMESTAMP needs an INTERVAL offset", at: expression.position,
+                    help: "Write e.g. INTERVAL 2 HOURS PRECEDING.")
+            }
             let bound = try bindExpression(expression, Context(scope: Scope(columns: [])))
             guard case .literal(let value, _) = bound else {
                 throw SQLError("a window frame offset must be a constant", at: expression.position)
@@ -336,6 +344,8 @@ extension Binder {
             }
             if negative { throw SQLError("a RANGE frame offset cannot be negative", at: expression.position) }
             switch keyType {
+            case .date:
+                if case .integer = value { return value }
             case .float32, .float64:
                 switch value {
                 case .integer(let n): return .float(Double(n))
@@ -362,6 +372,37 @@ extension Binder {
         }
         return BoundWindowFrame(
             unit: frame.unit == .rows ? .rows : .range, start: try bound(frame.start), end: try bound(frame.end))
+    }
+
+    /// An INTERVAL frame offset in the ORDER BY key's unit: days for DATE (whole days only),
+    /// microseconds for TIMESTAMP. Months have no fixed length and are refused.
+    func intervalOffset(_ text: String, _ unit: String?, _ keyType: DataType?, _ position: SourcePosition) throws
+        -> ScalarValue
+    {
+        guard let keyType, [.date, .timestamp, .timestampNTZ].contains(keyType) else {
+            throw SQLError("an INTERVAL frame offset needs a RANGE frame over a DATE or TIMESTAMP", at: position)
+        }
+        guard case .call(.addInterval, let parts, _) = try addInterval(.literal(.null, .timestampNTZ), value: text, unit: unit, negate: false, position),
+            parts.count == 4, case .literal(.integer(let months), _) = parts[1], case .literal(.integer(let days), _) = parts[2],
+            case .literal(.integer(let micros), _) = parts[3]
+        else { throw SQLError("invalid INTERVAL frame offset", at: position) }
+        guard months == 0 else {
+            throw SQLError("a RANGE frame offset in months or years is not supported", at: position, help: "Use days.")
+        }
+        let perDay: Int64 = 86_400_000_000
+        if keyType == .date {
+            guard micros % perDay == 0 else {
+                throw SQLError("a RANGE frame over a DATE needs a whole number of days", at: position)
+            }
+            let (total, overflow) = days.addingReportingOverflow(micros / perDay)
+            guard !overflow, total >= 0 else { throw SQLError("a RANGE frame offset cannot be negative", at: position) }
+            return .integer(total)
+        }
+        let (scaled, o1) = days.multipliedReportingOverflow(by: perDay)
+        let (total, o2) = scaled.addingReportingOverflow(micros)
+        guard !o1, !o2 else { throw SQLError("the INTERVAL frame offset is out of range (overflow)", at: position) }
+        guard total >= 0 else { throw SQLError("a RANGE frame offset cannot be negative", at: position) }
+        return .integer(total)
     }
 
     // MARK: - Clauses
