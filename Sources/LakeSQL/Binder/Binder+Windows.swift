@@ -143,6 +143,9 @@ extension Binder {
             throw SQLError("window functions are not allowed here", at: call.position)
         }
         if call.filter != nil { throw SQLError("FILTER (WHERE …) is not supported yet", at: call.position) }
+        if let base = specification.base {
+            throw SQLError("window \"\(base.text)\" not found", at: call.position, help: "Define it in a WINDOW clause: WINDOW \(base) AS (…).")
+        }
         var inner = context
         inner.insideWindow = true
         let name = call.name.name.text.lowercased()
@@ -406,6 +409,66 @@ extension Binder {
     }
 
     // MARK: - Clauses
+
+    /// The SELECT and its query with `OVER name` and `OVER (name …)` replaced by the windows of
+    /// the WINDOW clause: the named window's PARTITION BY and ORDER BY, plus the referring
+    /// window's own ORDER BY (when the named one has none) and frame.
+    func resolvingNamedWindows(_ select: SelectStatement, _ query: SQLQuery) throws -> (SelectStatement, SQLQuery) {
+        guard !select.windows.isEmpty else { return (select, query) }
+        var failure: SQLError?
+        func lookup(_ name: SQLIdentifier) -> SQLWindowSpecification? {
+            select.windows.last(where: {
+                name.isQuoted || $0.name.isQuoted ? $0.name.text == name.text : $0.name.text.lowercased() == name.text.lowercased()
+            })?.specification
+        }
+        func resolve(_ expression: SQLExpression) -> SQLExpression {
+            rewrite(expression) { node in
+                guard case .function(var call) = node, let window = call.window, let base = window.base else { return nil }
+                // A named window may itself start from an earlier one.
+                var chain: [SQLWindowSpecification] = [window]
+                var next: SQLIdentifier? = base
+                while let name = next {
+                    guard chain.count <= select.windows.count, let found = lookup(name) else {
+                        failure = failure ?? SQLError("window \"\(name.text)\" not found", at: call.position)
+                        return nil
+                    }
+                    chain.append(found)
+                    next = found.base
+                }
+                var merged = SQLWindowSpecification()
+                for specification in chain.reversed() {
+                    if !specification.partitionBy.isEmpty {
+                        if !merged.partitionBy.isEmpty {
+                            failure = failure ?? SQLError("a window that names another cannot add PARTITION BY", at: call.position)
+                        }
+                        merged.partitionBy = specification.partitionBy
+                    }
+                    if !specification.orderBy.isEmpty {
+                        if !merged.orderBy.isEmpty {
+                            failure = failure ?? SQLError("cannot override the ORDER BY of window \"\(base.text)\"", at: call.position)
+                        }
+                        merged.orderBy = specification.orderBy
+                    }
+                    if let frame = specification.frame { merged.frame = frame }
+                }
+                call.window = merged
+                call.arguments = call.arguments.map(resolve)
+                return .function(call)
+            }
+        }
+        var select = select
+        var query = query
+        select.items = select.items.map { item in
+            if case .expression(let expression, let alias) = item { return .expression(resolve(expression), alias: alias) }
+            return item
+        }
+        select.qualify = select.qualify.map(resolve)
+        query.orderBy = query.orderBy.map {
+            SQLOrderItem(expression: resolve($0.expression), ascending: $0.ascending, nullsFirst: $0.nullsFirst)
+        }
+        if let failure { throw failure }
+        return (select, query)
+    }
 
     /// The first window call in `expression`, if any.
     func firstWindowCall(_ expression: SQLExpression) -> SQLFunctionCall? {

@@ -56,6 +56,7 @@ public struct Binder {
     }
 
     func bindSelect(_ select: SelectStatement, query: SQLQuery) throws -> (plan: LogicalPlan, scope: Scope) {
+        let (select, query) = try resolvingNamedWindows(select, query)
         var (plan, scope) = try bindFrom(select.from)
         if let condition = select.whereClause {
             try rejectWindows(condition, clause: "WHERE")
