@@ -133,6 +133,7 @@ extension Binder {
     /// reference to its output column.
     func bindWindowFunction(_ call: SQLFunctionCall, _ context: Context) throws -> BoundExpression {
         guard let specification = call.window else { throw SQLError("expected OVER", at: call.position) }
+        let name = call.name.name.text.lowercased()
         if context.insideWindow {
             throw SQLError("window function calls cannot be nested", at: call.position)
         }
@@ -142,13 +143,14 @@ extension Binder {
         guard let state = context.windows else {
             throw SQLError("window functions are not allowed here", at: call.position)
         }
-        if call.filter != nil { throw SQLError("FILTER (WHERE …) is not supported yet", at: call.position) }
+        if call.filter != nil && !Self.aggregateNames.contains(name) {
+            throw SQLError("FILTER (WHERE …) is only allowed on aggregate functions", at: call.position)
+        }
         if let base = specification.base {
             throw SQLError("window \"\(base.text)\" not found", at: call.position, help: "Define it in a WINDOW clause: WINDOW \(base) AS (…).")
         }
         var inner = context
         inner.insideWindow = true
-        let name = call.name.name.text.lowercased()
 
         let partitionBy = try specification.partitionBy.map { try bindExpression($0, inner) }
         let orderBy = try specification.orderBy.map { item in
@@ -263,12 +265,28 @@ extension Binder {
         let state = AggregationState(groups: [], groupSources: [])
         var plain = call
         plain.window = nil
+        plain.filter = nil
         plain.arguments = arguments
+        // FILTER (WHERE c): rows where c is not true count as NULL arguments (count(*) counts a
+        // constant instead of rows).
+        var filter: BoundExpression?
+        if let condition = call.filter {
+            if firstWindowCall(condition) != nil {
+                throw SQLError("window function calls cannot be nested", at: condition.position)
+            }
+            filter = try bindPredicate(condition, context, clause: "FILTER")
+            if name == "count" && (arguments.isEmpty || arguments.allSatisfy({ if case .star = $0 { true } else { false } })) {
+                plain.arguments = [.literal(.integer("1"), call.position)]
+            }
+        }
         _ = try bindAggregate(name, plain, Context(scope: scope, aggregation: state))
         guard var aggregate = state.aggregates.first else {
             throw SQLError("\(name)() cannot be used as a window function", at: call.position)
         }
         aggregate.argument = aggregate.argument.map { substituteColumns($0, bound) }
+        if let filter, let argument = aggregate.argument {
+            aggregate.argument = .call(.caseWhen, [filter, argument], argument.type)
+        }
         return aggregate
     }
 
