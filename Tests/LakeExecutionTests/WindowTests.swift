@@ -46,6 +46,8 @@ struct WindowTests {
         (WindowCall.Frame(unit: .rows, start: .preceding(.integer(3)), end: .preceding(.integer(1))), "rows 3p 1p"),
         (WindowCall.Frame(unit: .range, start: .preceding(.integer(2)), end: .following(.integer(1))), "range 2p 1f"),
         (WindowCall.Frame(unit: .range, start: .currentRow, end: .unboundedFollowing), "range current to end"),
+        (WindowCall.Frame(unit: .rows, start: .unboundedPreceding, end: .preceding(.integer(1))), "rows to 1p"),
+        (WindowCall.Frame(unit: .range, start: .unboundedPreceding, end: .following(.integer(2))), "range to 2f"),
     ]
 
     /// The reference: per row, the sorted partition, its frame, and the function over it.
@@ -136,7 +138,12 @@ struct WindowTests {
         for position in 0..<output.rowCount {
             guard case .integer(let id) = output.columns[0].scalar(at: position) else { continue }
             let column = output.columns[5]
-            if column.isValid(position), case .integer(let n) = column.scalar(at: position) { result[Int(id)] = n }
+            guard column.isValid(position) else { continue }
+            switch column.scalar(at: position) {
+            case .integer(let n): result[Int(id)] = n
+            case .float(let d): result[Int(id)] = Int64(exactly: d)
+            default: break
+            }
         }
         return result
     }
@@ -156,11 +163,13 @@ struct WindowTests {
                         ("sum", AggregateCall(function: .sum, argument: v, type: .int64)),
                         ("min", AggregateCall(function: .min, argument: v, type: .int64)),
                         ("max", AggregateCall(function: .max, argument: v, type: .int64)),
+                        ("sum", AggregateCall(function: .sum, argument: .cast(v, .float64, isTry: false), type: .float64)),
+                        ("max", AggregateCall(function: .max, argument: .cast(v, .float64, isTry: false), type: .float64)),
                     ]
                     for (label, aggregate) in functions {
                         let call = WindowCall(
                             function: .aggregate, aggregate: aggregate, partitionBy: [partition], orderBy: order, frame: frame,
-                            type: .int64)
+                            type: aggregate.type)
                         let expected = Self.reference(batch, label, frame: frame, descending: descending)
                         let actual = try Self.run(batch, call)
                         #expect(actual == expected, "\(label) \(name) desc=\(descending) text=\(byText) rows=\(rows)")

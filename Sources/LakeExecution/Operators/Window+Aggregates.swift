@@ -24,7 +24,9 @@ enum WindowAggregates {
                 case .int64(let values):
                     return try integerSum(values, frames, average: isAverage)
                 case .float64(let values):
-                    return doubleSum(values, frames, ordering, runningFromStart: frame.startsUnbounded, average: isAverage)
+                    return doubleSum(
+                        values, frames, ordering, runningFromStart: frame.startsUnbounded, endsBeforeRow: frame.endsPreceding,
+                        average: isAverage)
                 case .decimal64, .decimal128:
                     guard let values = argument.decimalValues, case .decimal(_, let scale) = argument.dataType else { break }
                     return try decimalSum(values, frames, scale: scale, average: isAverage, resultType: call.type)
@@ -96,36 +98,45 @@ enum WindowAggregates {
     static func frameCounts(_ frames: Frames, validity: ValidityBitmap?) -> ContiguousArray<Int64> {
         let rowCount = frames.starts.count
         var counts = ContiguousArray<Int64>(repeating: 0, count: rowCount)
-        let prefix = validCounts(validity, rowCount)
+        let prefix = ValidPrefix(validity, rowCount)
         for row in 0..<rowCount {
-            let start = Int(frames.starts[row])
-            let end = Int(frames.ends[row])
-            counts[row] = start < end ? Int64(prefix[end] - prefix[start]) : 0
+            counts[row] = Int64(prefix.count(Int(frames.starts[row]), Int(frames.ends[row])))
         }
         return counts
     }
 
-    /// `prefix[i]` = non-null rows before `i`.
-    static func validCounts(_ validity: ValidityBitmap?, _ rowCount: Int) -> ContiguousArray<Int32> {
-        var prefix = ContiguousArray<Int32>(repeating: 0, count: rowCount + 1)
-        prefix.withUnsafeMutableBufferPointer { prefix in
-            if let validity {
-                for row in 0..<rowCount { prefix[row + 1] = prefix[row] &+ (validity.isValid(row) ? 1 : 0) }
-            } else {
-                for row in 0..<rowCount { prefix[row + 1] = Int32(truncatingIfNeeded: row + 1) }
+    /// Non-null rows per range: prefix counts, or plain lengths when the column has no NULLs.
+    struct ValidPrefix {
+        /// `prefix[i]` = non-null rows before `i`; `nil` when every row is valid.
+        let prefix: ContiguousArray<Int32>?
+
+        init(_ validity: ValidityBitmap?, _ rowCount: Int) {
+            guard let validity else {
+                prefix = nil
+                return
             }
+            var prefix = ContiguousArray<Int32>(repeating: 0, count: rowCount + 1)
+            prefix.withUnsafeMutableBufferPointer { prefix in
+                for row in 0..<rowCount { prefix[row + 1] = prefix[row] &+ (validity.isValid(row) ? 1 : 0) }
+            }
+            self.prefix = prefix
         }
-        return prefix
+
+        /// Non-null rows in `start..<end` (0 when empty).
+        @inline(__always)
+        func count(_ start: Int, _ end: Int) -> Int {
+            guard start < end else { return 0 }
+            guard let prefix else { return end - start }
+            return Int(prefix[end] &- prefix[start])
+        }
     }
 
-    /// Validity from "frame had a value" counts, or nil when every frame had one.
-    static func validity(_ prefix: ContiguousArray<Int32>, _ frames: Frames) -> ValidityBitmap? {
+    /// NULL where a frame holds no value, or nil when every frame holds one.
+    static func validity(_ prefix: ValidPrefix, _ frames: Frames) -> ValidityBitmap? {
         let rowCount = frames.starts.count
         var bitmap: ValidityBitmap?
         for row in 0..<rowCount {
-            let start = Int(frames.starts[row])
-            let end = Int(frames.ends[row])
-            if start >= end || prefix[end] == prefix[start] {
+            if prefix.count(Int(frames.starts[row]), Int(frames.ends[row])) == 0 {
                 if bitmap == nil { bitmap = ValidityBitmap(allValidCount: rowCount) }
                 bitmap!.setNull(at: row)
             }
@@ -137,7 +148,7 @@ enum WindowAggregates {
     /// magnitudes fits), else exact `Int128` with an overflow check per frame.
     static func integerSum(_ column: PrimitiveColumn<Int64>, _ frames: Frames, average: Bool) throws -> Column {
         let rowCount = column.count
-        let counts = validCounts(column.validity, rowCount)
+        let counts = ValidPrefix(column.validity, rowCount)
         let validity = Self.validity(counts, frames)
         var magnitude: UInt64 = 0
         var safe = true
@@ -167,7 +178,7 @@ enum WindowAggregates {
                 guard start < end else { continue }
                 let sum = prefix[end] &- prefix[start]
                 if average {
-                    let count = counts[end] - counts[start]
+                    let count = counts.count(start, end)
                     if count > 0 { averages[row] = Double(sum) / Double(count) }
                 } else {
                     sums[row] = sum
@@ -185,7 +196,7 @@ enum WindowAggregates {
                 guard start < end else { continue }
                 let sum = prefix[end] &- prefix[start]
                 if average {
-                    let count = counts[end] - counts[start]
+                    let count = counts.count(start, end)
                     if count > 0 { averages[row] = Double(sum) / Double(count) }
                 } else {
                     guard let narrow = Int64(exactly: sum) else { throw ExecutionError.overflow(operation: "sum", type: .int64) }
@@ -202,7 +213,7 @@ enum WindowAggregates {
         _ column: PrimitiveColumn<Int128>, _ frames: Frames, scale: Int, average: Bool, resultType: DataType
     ) throws -> Column {
         let rowCount = column.count
-        let counts = validCounts(column.validity, rowCount)
+        let counts = ValidPrefix(column.validity, rowCount)
         let validity = Self.validity(counts, frames)
         var prefix = ContiguousArray<Int128>(repeating: 0, count: rowCount + 1)
         for row in 0..<rowCount {
@@ -218,7 +229,7 @@ enum WindowAggregates {
             guard start < end else { continue }
             let sum = prefix[end] &- prefix[start]
             if average {
-                let count = counts[end] - counts[start]
+                let count = counts.count(start, end)
                 if count > 0 { averages[row] = Double(sum) / divisor / Double(count) }
             } else {
                 guard sum < limit && sum > -limit else {
@@ -239,10 +250,10 @@ enum WindowAggregates {
     /// large prefixes (which would lose precision).
     static func doubleSum(
         _ column: PrimitiveColumn<Double>, _ frames: Frames, _ ordering: WindowOrdering, runningFromStart: Bool,
-        average: Bool
+        endsBeforeRow: Bool, average: Bool
     ) -> Column {
         let rowCount = column.count
-        let counts = validCounts(column.validity, rowCount)
+        let counts = ValidPrefix(column.validity, rowCount)
         let validity = Self.validity(counts, frames)
         var results = ContiguousArray<Double>(repeating: 0, count: rowCount)
         var values = column.values
@@ -250,19 +261,27 @@ enum WindowAggregates {
             for row in 0..<rowCount where !validity.isValid(row) { values[row] = 0 }
         }
         if runningFromStart {
-            var running = ContiguousArray<Double>(repeating: 0, count: rowCount)
+            // Running sums in place, then each row takes the one at its frame's last row. That
+            // row is never before the current one unless the frame ends PRECEDING; those frames
+            // read from a copy.
             for partition in 0..<ordering.partitionCount {
                 var sum = 0.0
                 for row in ordering.partitionStarts[partition]..<ordering.partitionStarts[partition + 1] {
                     sum += values[row]
-                    running[row] = sum
+                    results[row] = sum
                 }
             }
-            for row in 0..<rowCount {
-                let start = Int(frames.starts[row])
-                let end = Int(frames.ends[row])
-                guard start < end else { continue }
-                results[row] = running[end - 1]
+            let running = endsBeforeRow ? results : []
+            results.withUnsafeMutableBufferPointer { results in
+                for row in 0..<rowCount {
+                    let start = Int(frames.starts[row])
+                    let end = Int(frames.ends[row])
+                    if start >= end {
+                        results[row] = 0
+                    } else {
+                        results[row] = endsBeforeRow ? running[end - 1] : results[end - 1]
+                    }
+                }
             }
         } else {
             // Bottom-up segment tree: leaves at size + i.
@@ -301,7 +320,7 @@ enum WindowAggregates {
                 let start = Int(frames.starts[row])
                 let end = Int(frames.ends[row])
                 guard start < end else { continue }
-                let count = counts[end] - counts[start]
+                let count = counts.count(start, end)
                 if count > 0 { results[row] /= Double(count) }
             }
         }
@@ -388,6 +407,12 @@ enum WindowAggregates {
 }
 
 extension WindowCall.Frame {
+    /// Whether the frame ends before the current row (`n PRECEDING`).
+    var endsPreceding: Bool {
+        if case .preceding = end { return true }
+        return false
+    }
+
     /// Whether every frame starts at its partition's first row.
     var startsUnbounded: Bool {
         if case .unboundedPreceding = start { return true }

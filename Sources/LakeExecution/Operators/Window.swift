@@ -646,9 +646,9 @@ struct Frames {
         orderKey: (column: Column, descending: Bool, nullsFirst: Bool)?
     ) throws {
         let rowCount = ordering.rowCount
-        var starts = ContiguousArray<Int32>(repeating: 0, count: rowCount)
-        var ends = ContiguousArray<Int32>(repeating: 0, count: rowCount)
         if frame.unit == .range, frame.hasOffset, let orderKey {
+            var starts = ContiguousArray<Int32>(repeating: 0, count: rowCount)
+            var ends = ContiguousArray<Int32>(repeating: 0, count: rowCount)
             try Self.rangeFrames(frame, ordering, orderKey, &starts, &ends)
             self.starts = starts
             self.ends = ends
@@ -662,33 +662,50 @@ struct Frames {
             case .following(let value): .following(Self.rows(value))
             }
         }
-        let startKind = kind(frame.start)
-        let endKind = kind(frame.end)
         let byRows = frame.unit == .rows
-        for partition in 0..<ordering.partitionCount {
-            let first = ordering.partitionStarts[partition]
-            let last = ordering.partitionStarts[partition + 1]
-            for row in first..<last {
-                let start: Int
-                switch startKind {
-                case .unbounded: start = first
-                case .current: start = byRows ? row : ordering.peerStart(row)
-                case .preceding(let k): start = row - Int(min(k, Int64(row - first)))
-                case .following(let k): start = row + Int(min(k, Int64(last - row)))
+        // RANGE … CURRENT ROW bounds are the peer boundaries, shared rather than copied.
+        if !byRows, case .currentRow = frame.start {
+            starts = ordering.peerStarts
+        } else {
+            starts = Self.positions(kind(frame.start), ordering, isStart: true, byRows: byRows)
+        }
+        if !byRows, case .currentRow = frame.end {
+            ends = ordering.peerEnds
+        } else {
+            ends = Self.positions(kind(frame.end), ordering, isStart: false, byRows: byRows)
+        }
+    }
+
+    /// One end of every row's frame (`isStart`: first row; else one past the last).
+    private static func positions(_ kind: Kind, _ ordering: WindowOrdering, isStart: Bool, byRows: Bool)
+        -> ContiguousArray<Int32>
+    {
+        var result = ContiguousArray<Int32>(repeating: 0, count: ordering.rowCount)
+        result.withUnsafeMutableBufferPointer { out in
+            for partition in 0..<ordering.partitionCount {
+                let first = ordering.partitionStarts[partition]
+                let last = ordering.partitionStarts[partition + 1]
+                switch kind {
+                case .unbounded:
+                    let value = Int32(truncatingIfNeeded: isStart ? first : last)
+                    for row in first..<last { out[row] = value }
+                case .current:
+                    // ROWS (RANGE takes the peer arrays).
+                    for row in first..<last { out[row] = Int32(truncatingIfNeeded: isStart ? row : row + 1) }
+                case .preceding(let k):
+                    let reach = isStart ? 0 : 1
+                    for row in first..<last {
+                        out[row] = Int32(truncatingIfNeeded: row + reach - Int(min(k, Int64(row + reach - first))))
+                    }
+                case .following(let k):
+                    let reach = isStart ? 0 : 1
+                    for row in first..<last {
+                        out[row] = Int32(truncatingIfNeeded: row + reach + Int(min(k, Int64(last - row - reach))))
+                    }
                 }
-                let end: Int
-                switch endKind {
-                case .unbounded: end = last
-                case .current: end = byRows ? row + 1 : ordering.peerEnd(row)
-                case .following(let k): end = row + 1 + Int(min(k, Int64(last - row - 1)))
-                case .preceding(let k): end = row + 1 - Int(min(k, Int64(row + 1 - first)))
-                }
-                starts[row] = Int32(truncatingIfNeeded: start)
-                ends[row] = Int32(truncatingIfNeeded: end)
             }
         }
-        self.starts = starts
-        self.ends = ends
+        return result
     }
 
     static func rows(_ value: ScalarValue) -> Int64 {
