@@ -84,6 +84,7 @@ struct WindowBinderTests {
             ("SELECT ntile(0) OVER () FROM people", "greater than zero", 14),
             ("SELECT id FROM people QUALIFY id = 1", "QUALIFY needs a window function", 34),
             ("SELECT rank() OVER w FROM people", "window \"w\" not found", 8),
+            ("SELECT rank() OVER w FROM people WINDOW w AS (v), v AS (w)", "cycle", 8),
         ])
     func errors(sql: String, message: String, column: Int) {
         let found = error(sql)

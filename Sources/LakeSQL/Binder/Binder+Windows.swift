@@ -446,7 +446,11 @@ extension Binder {
                 var chain: [SQLWindowSpecification] = [window]
                 var next: SQLIdentifier? = base
                 while let name = next {
-                    guard chain.count <= select.windows.count, let found = lookup(name) else {
+                    guard chain.count <= select.windows.count else {
+                        failure = failure ?? SQLError("the named windows refer to each other in a cycle", at: call.position)
+                        return nil
+                    }
+                    guard let found = lookup(name) else {
                         failure = failure ?? SQLError("window \"\(name.text)\" not found", at: call.position)
                         return nil
                     }
