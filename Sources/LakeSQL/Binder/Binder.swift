@@ -118,6 +118,7 @@ public struct Binder {
         let hasAggregates =
             !groupExpressions.isEmpty || select.having != nil
             || items.contains { containsAggregate($0.expression) }
+            || (select.qualify.map(containsAggregate) ?? false)
             || orderItems.contains { containsAggregate($0.expression) }
 
         var context = Context(scope: scope)
@@ -130,6 +131,7 @@ public struct Binder {
             // Bind everything that reads aggregates now, so all aggregate calls are known.
             let boundItems = try items.map { try bindExpression($0.expression, context) }
             let having = try select.having.map { try bindPredicate($0, context, clause: "HAVING") }
+            _ = try select.qualify.map { try bindPredicate(replacingAliases($0, items, scope), context, clause: "QUALIFY") }
             _ = boundItems
             _ = having
             _ = try orderItems.map { item -> BoundExpression? in
