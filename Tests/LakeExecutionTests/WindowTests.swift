@@ -133,7 +133,7 @@ struct WindowTests {
 
     static func run(_ batch: RecordBatch, _ call: WindowCall) throws -> [Int64?] {
         let schema = Schema(batch.schema.fields + [Field("w", call.type)])
-        let output = try WindowOperator.evaluate(batch, calls: [call], schema: schema)
+        let output = try WindowOperator.evaluate(batch, calls: [call], passing: Array(0..<batch.columns.count), schema: schema)
         var result = [Int64?](repeating: nil, count: batch.rowCount)
         for position in 0..<output.rowCount {
             guard case .integer(let id) = output.columns[0].scalar(at: position) else { continue }
@@ -202,9 +202,11 @@ struct WindowTests {
             batches.flatMap { b in (0..<b.rowCount).map { r in b.columns.map { "\($0.scalar(at: r))" }.joined(separator: "|") } }
                 .sorted()
         }
-        let serial = try await WindowOperator.evaluate(pieces, schema: batch.schema, calls: calls, schema: schema, threads: 1)
+        let passing = Array(0..<batch.columns.count)
+        let serial = try await WindowOperator.evaluate(
+            pieces, schema: batch.schema, calls: calls, passing: passing, schema: schema, threads: 1)
         let parallel = try await WindowOperator.evaluate(
-            pieces, schema: batch.schema, calls: calls, schema: schema, threads: 3, minimumRows: 0)
+            pieces, schema: batch.schema, calls: calls, passing: passing, schema: schema, threads: 3, minimumRows: 0)
         #expect(parallel.count > 1)
         #expect(rows(parallel) == rows(serial))
     }

@@ -3,8 +3,9 @@ import LakeExecution
 import LakeSQL
 
 extension PhysicalPlanner {
-    /// Plans a window node: only the windows something above reads are computed, and the input
-    /// keeps only the columns above and the windows read (SPEC.md §8.6).
+    /// Plans a window node: only the windows something above reads are computed, the input keeps
+    /// only the columns above and the windows read, and only the columns above pass through
+    /// (SPEC.md §8.6).
     func window(_ input: LogicalPlan, _ windows: [BoundWindow], _ schema: Schema, required: Set<Int>) throws -> Planned {
         let inputCount = input.schema.count
         let kept = windows.indices.filter { required.contains(inputCount + $0) }
@@ -13,11 +14,17 @@ extension PhysicalPlanner {
         let child = try plan(input, required: needed, pushed: [])
         if kept.isEmpty { return child }
         let calls = try kept.map { try windowCall(windows[$0], child.mapping) }
-        let childWidth = child.plan.schema.count
-        var mapping = child.mapping
-        for (position, index) in kept.enumerated() { mapping[inputCount + index] = childWidth + position }
-        let fields = child.plan.schema.fields + kept.map { schema.fields[inputCount + $0] }
-        return Planned(plan: .window(child.plan, calls, Schema(fields)), mapping: mapping)
+        let above = required.filter { $0 < inputCount }.sorted()
+        var passing: [Int] = []
+        var mapping: [Int: Int] = [:]
+        for column in above {
+            guard let physical = child.mapping[column] else { continue }
+            mapping[column] = passing.count
+            passing.append(physical)
+        }
+        for (position, index) in kept.enumerated() { mapping[inputCount + index] = passing.count + position }
+        let fields = passing.map { child.plan.schema.fields[$0] } + kept.map { schema.fields[inputCount + $0] }
+        return Planned(plan: .window(child.plan, calls, passing: passing, Schema(fields)), mapping: mapping)
     }
 
     func windowCall(_ window: BoundWindow, _ mapping: [Int: Int]) throws -> WindowCall {

@@ -9,7 +9,8 @@ extension WindowOperator {
     /// `threads` buckets (a partition never spans two buckets) and each bucket is evaluated on
     /// its own task. One output batch per bucket; rows leave in no particular order.
     static func evaluate(
-        _ batches: [RecordBatch], schema inputSchema: Schema, calls: [WindowCall], schema: Schema, threads: Int,
+        _ batches: [RecordBatch], schema inputSchema: Schema, calls: [WindowCall], passing: [Int], schema: Schema,
+        threads: Int,
         minimumRows: Int = parallelThreshold
     ) async throws -> [RecordBatch] {
         let rowCount = batches.reduce(0) { $0 + $1.rowCount }
@@ -19,7 +20,7 @@ extension WindowOperator {
             calls.allSatisfy({ $0.partitionBy.map(\.description) == specification })
         else {
             let pool = RecordBatch.concatenate(batches, schema: inputSchema)
-            return [try evaluate(pool, calls: calls, schema: schema)]
+            return [try evaluate(pool, calls: calls, passing: passing, schema: schema)]
         }
         var buckets: [RecordBatch]
         let pool = RecordBatch.concatenate(batches, schema: inputSchema)
@@ -32,7 +33,7 @@ extension WindowOperator {
         }
         return try await withThrowingTaskGroup(of: RecordBatch.self) { group in
             for bucket in buckets where bucket.rowCount > 0 {
-                group.addTask { try evaluate(bucket, calls: calls, schema: schema) }
+                group.addTask { try evaluate(bucket, calls: calls, passing: passing, schema: schema) }
             }
             var output: [RecordBatch] = []
             for try await batch in group { output.append(batch) }

@@ -99,9 +99,9 @@ public struct WindowCall: Sendable, CustomStringConvertible {
 ///   function, except RANGE frames with offsets (O(n log n)) and the generic fallback
 ///   (O(total frame size)).
 enum WindowOperator {
-    /// Appends one column per call to `input`'s columns. With a single window specification the
-    /// rows come out in its sort order; with several, in input order.
-    static func evaluate(_ input: RecordBatch, calls: [WindowCall], schema: Schema) throws -> RecordBatch {
+    /// The input columns at `passing`, then one column per call. With a single window
+    /// specification the rows come out in its sort order; with several, in input order.
+    static func evaluate(_ input: RecordBatch, calls: [WindowCall], passing: [Int], schema: Schema) throws -> RecordBatch {
         let rowCount = input.rowCount
         var groups: [(specification: String, calls: [Int])] = []
         for (index, call) in calls.enumerated() {
@@ -112,7 +112,7 @@ enum WindowOperator {
             }
         }
         var results = [Column?](repeating: nil, count: calls.count)
-        var outputColumns = input.columns
+        var outputColumns = passing.map { input.columns[$0] }
         for group in groups {
             let first = calls[group.calls[0]]
             let ordering = try WindowOrdering(input, partitionBy: first.partitionBy, orderBy: first.orderBy)
@@ -126,7 +126,7 @@ enum WindowOperator {
             }
             guard let permutation else { continue }
             if groups.count == 1 {
-                outputColumns = input.columns.map(sorted)
+                outputColumns = outputColumns.map(sorted)
             } else {
                 // Back to input order.
                 var inverse = [Int32](repeating: 0, count: rowCount)

@@ -27,8 +27,9 @@ public indirect enum PhysicalPlan: Sendable {
     case sort(PhysicalPlan, [SortKey], limit: Int?)
     case limit(PhysicalPlan, limit: Int?, offset: Int)
     case distinct(PhysicalPlan)
-    /// Window functions: the input's columns, then one column per call (SPEC.md §8.6).
-    case window(PhysicalPlan, [WindowCall], Schema)
+    /// Window functions: the input columns at `passing` (those read above), then one column per
+    /// call (SPEC.md §8.6).
+    case window(PhysicalPlan, [WindowCall], passing: [Int], Schema)
 
     /// The output columns.
     public var schema: Schema {
@@ -37,7 +38,7 @@ public indirect enum PhysicalPlan: Sendable {
         case .values(let batch): batch.schema
         case .filter(let input, _), .sort(let input, _, _), .limit(let input, _, _), .distinct(let input): input.schema
         case .project(_, _, let schema), .aggregate(_, _, _, let schema), .hashJoin(_, _, _, _, _, _, let schema): schema
-        case .window(_, _, let schema): schema
+        case .window(_, _, _, let schema): schema
         }
     }
 
@@ -60,9 +61,9 @@ public indirect enum PhysicalPlan: Sendable {
                 .joined(separator: ", ")
         case .limit(_, let limit, let offset): "LIMIT \(limit.map(String.init) ?? "ALL") OFFSET \(offset)"
         case .distinct: "DISTINCT"
-        case .window(let input, let calls, _):
+        case .window(_, let calls, let passing, _):
             "WINDOW "
-                + calls.enumerated().map { "#\(input.schema.count + $0.offset) := \($0.element)" }.joined(separator: ", ")
+                + calls.enumerated().map { "#\(passing.count + $0.offset) := \($0.element)" }.joined(separator: ", ")
         }
     }
 
@@ -71,7 +72,7 @@ public indirect enum PhysicalPlan: Sendable {
         switch self {
         case .scan, .values: []
         case .filter(let input, _), .project(let input, _, _), .aggregate(let input, _, _, _), .sort(let input, _, _),
-            .limit(let input, _, _), .distinct(let input), .window(let input, _, _):
+            .limit(let input, _, _), .distinct(let input), .window(let input, _, _, _):
             [input]
         case .hashJoin(let left, let right, _, _, _, _, _): [left, right]
         }
@@ -261,10 +262,10 @@ public struct Executor: Sendable {
             let result = aggregator.finish()
             if groups.isEmpty { return [result] }
             return [result]
-        case .window(let input, let calls, let schema):
+        case .window(let input, let calls, let passing, let schema):
             let batches = try await run(input, node: childNodes[0])
             return try await WindowOperator.evaluate(
-                batches, schema: input.schema, calls: calls, schema: schema, threads: threads)
+                batches, schema: input.schema, calls: calls, passing: passing, schema: schema, threads: threads)
         }
     }
 
