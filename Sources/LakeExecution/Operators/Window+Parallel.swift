@@ -29,7 +29,23 @@ extension WindowOperator {
             // partition boundaries instead of hashing.
             buckets = ranges.map { pool.slice($0) }
         } else {
-            buckets = try partition(batches, schema: inputSchema, keys: keys, buckets: threads)
+            // Each task splits a contiguous share of the input batches; the pieces are joined per
+            // bucket in input order (so ties keep their input order, as on one thread).
+            let shareSize = (batches.count + threads - 1) / threads
+            let shares = stride(from: 0, to: batches.count, by: max(1, shareSize)).map {
+                Array(batches[$0..<min($0 + shareSize, batches.count)])
+            }
+            let parts = try await withThrowingTaskGroup(of: (Int, [[RecordBatch]]).self) { group in
+                for (index, share) in shares.enumerated() {
+                    group.addTask { (index, try split(share, keys: keys, buckets: threads)) }
+                }
+                var parts = [[[RecordBatch]]](repeating: [], count: shares.count)
+                for try await (index, split) in group { parts[index] = split }
+                return parts
+            }
+            buckets = (0..<threads).map { bucket in
+                RecordBatch.concatenate(parts.flatMap { $0[bucket] }, schema: inputSchema)
+            }
         }
         return try await withThrowingTaskGroup(of: RecordBatch.self) { group in
             for bucket in buckets where bucket.rowCount > 0 {
@@ -70,10 +86,8 @@ extension WindowOperator {
         return ranges
     }
 
-    /// Splits rows into `buckets` batches by a hash of the partition keys.
-    static func partition(_ batches: [RecordBatch], schema: Schema, keys: [PhysicalExpression], buckets: Int) throws
-        -> [RecordBatch]
-    {
+    /// Splits rows into `buckets` lists of batches by a hash of the partition keys.
+    static func split(_ batches: [RecordBatch], keys: [PhysicalExpression], buckets: Int) throws -> [[RecordBatch]] {
         var parts = [[RecordBatch]](repeating: [], count: buckets)
         var lists = [[Int32]](repeating: [], count: buckets)
         for batch in batches where batch.rowCount > 0 {
@@ -103,6 +117,6 @@ extension WindowOperator {
                 parts[index].append(lists[index].withUnsafeBufferPointer { batch.take($0) })
             }
         }
-        return parts.map { RecordBatch.concatenate($0, schema: schema) }
+        return parts
     }
 }
