@@ -214,6 +214,8 @@ struct PhysicalPlanner {
             return Planned(
                 plan: .setOperation(physicalKind, all: all, try plan(left), try plan(right), schema),
                 mapping: identity(schema.count))
+        case .window(let input, let windows, let schema):
+            return try window(input, windows, schema, required: required)
         }
     }
 

@@ -31,6 +31,9 @@ public indirect enum PhysicalPlan: Sendable {
     case union([PhysicalPlan], Schema)
     /// `INTERSECT [ALL]` / `EXCEPT [ALL]` by hashing normalized row keys (``SetOperator``).
     case setOperation(SetOperator.Kind, all: Bool, PhysicalPlan, PhysicalPlan, Schema)
+    /// Window functions: the input columns at `passing` (those read above), then one column per
+    /// call (SPEC.md §8.6).
+    case window(PhysicalPlan, [WindowCall], passing: [Int], Schema)
 
     /// The output columns.
     public var schema: Schema {
@@ -40,6 +43,7 @@ public indirect enum PhysicalPlan: Sendable {
         case .filter(let input, _), .sort(let input, _, _), .limit(let input, _, _), .distinct(let input): input.schema
         case .project(_, _, let schema), .aggregate(_, _, _, let schema), .hashJoin(_, _, _, _, _, _, let schema): schema
         case .union(_, let schema), .setOperation(_, _, _, _, let schema): schema
+        case .window(_, _, _, let schema): schema
         }
     }
 
@@ -64,6 +68,9 @@ public indirect enum PhysicalPlan: Sendable {
         case .distinct: "DISTINCT"
         case .union: "UNION ALL"
         case .setOperation(let kind, let all, _, _, _): kind.rawValue + (all ? " ALL" : "")
+        case .window(_, let calls, let passing, _):
+            "WINDOW "
+                + calls.enumerated().map { "#\(passing.count + $0.offset) := \($0.element)" }.joined(separator: ", ")
         }
     }
 
@@ -72,7 +79,7 @@ public indirect enum PhysicalPlan: Sendable {
         switch self {
         case .scan, .values: []
         case .filter(let input, _), .project(let input, _, _), .aggregate(let input, _, _, _), .sort(let input, _, _),
-            .limit(let input, _, _), .distinct(let input):
+            .limit(let input, _, _), .distinct(let input), .window(let input, _, _, _):
             [input]
         case .hashJoin(let left, let right, _, _, _, _, _): [left, right]
         case .union(let inputs, _): inputs
@@ -316,6 +323,13 @@ public struct Executor: Sendable {
             async let leftBatches = run(left, node: childNodes[0])
             let rightBatches = try await run(right, node: childNodes[1])
             return [try SetOperator.run(kind, all: all, left: try await leftBatches, right: rightBatches, schema: schema)]
+        case .window(let input, let calls, let passing, let schema):
+            let batches = try await run(input, node: childNodes[0])
+            // Windows sort their whole input in memory (no spilling yet): it must fit the budget.
+            var reservation = MemoryReservation(memory)
+            try reservation.require(batches.reduce(0) { $0 + $1.memoryBytes } * 2, for: "window functions")
+            return try await WindowOperator.evaluate(
+                batches, schema: input.schema, calls: calls, passing: passing, schema: schema, threads: threads)
         }
     }
 

@@ -190,13 +190,19 @@ public struct SQLFunctionCall: Sendable, Equatable {
     }
 }
 
-/// `OVER (PARTITION BY … ORDER BY … frame)`.
+/// `OVER (PARTITION BY … ORDER BY … frame)`, `OVER name` or `OVER (name ORDER BY … frame)`.
 public struct SQLWindowSpecification: Sendable, Equatable {
+    /// A window of the SELECT's WINDOW clause this one starts from.
+    public var base: SQLIdentifier?
     public var partitionBy: [SQLExpression]
     public var orderBy: [SQLOrderItem]
     public var frame: SQLWindowFrame?
 
-    public init(partitionBy: [SQLExpression] = [], orderBy: [SQLOrderItem] = [], frame: SQLWindowFrame? = nil) {
+    public init(
+        base: SQLIdentifier? = nil, partitionBy: [SQLExpression] = [], orderBy: [SQLOrderItem] = [],
+        frame: SQLWindowFrame? = nil
+    ) {
+        self.base = base
         self.partitionBy = partitionBy
         self.orderBy = orderBy
         self.frame = frame

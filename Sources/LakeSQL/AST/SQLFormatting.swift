@@ -66,7 +66,7 @@ extension SQLFunctionCall: CustomStringConvertible {
 
 extension SQLWindowSpecification: CustomStringConvertible {
     public var description: String {
-        var parts: [String] = []
+        var parts: [String] = base.map { [$0.description] } ?? []
         if !partitionBy.isEmpty { parts.append("PARTITION BY " + partitionBy.map(\.description).joined(separator: ", ")) }
         if !orderBy.isEmpty { parts.append("ORDER BY " + orderBy.map(\.description).joined(separator: ", ")) }
         if let frame { parts.append("\(frame.unit.rawValue) BETWEEN \(frame.start) AND \(frame.end)") }
@@ -145,6 +145,9 @@ extension SelectStatement: CustomStringConvertible {
         if groupByAll { text += " GROUP BY ALL" }
         if !groupBy.isEmpty { text += " GROUP BY " + groupBy.map(\.description).joined(separator: ", ") }
         if let having { text += " HAVING \(having)" }
+        if !windows.isEmpty {
+            text += " WINDOW " + windows.map { "\($0.name) AS (\($0.specification))" }.joined(separator: ", ")
+        }
         if let qualify { text += " QUALIFY \(qualify)" }
         return text
     }

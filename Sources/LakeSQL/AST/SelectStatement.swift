@@ -92,6 +92,8 @@ public struct SelectStatement: Sendable, Equatable {
     public var groupByAll: Bool
     public var having: SQLExpression?
     public var qualify: SQLExpression?
+    /// `WINDOW name AS (…), …`: named windows for OVER.
+    public var windows: [SQLNamedWindow] = []
     public var position: SourcePosition
 
     public init(
@@ -108,6 +110,17 @@ public struct SelectStatement: Sendable, Equatable {
         self.having = having
         self.qualify = qualify
         self.position = position
+    }
+}
+
+/// `name AS (specification)` in a WINDOW clause.
+public struct SQLNamedWindow: Sendable, Equatable {
+    public var name: SQLIdentifier
+    public var specification: SQLWindowSpecification
+
+    public init(name: SQLIdentifier, specification: SQLWindowSpecification) {
+        self.name = name
+        self.specification = specification
     }
 }
 

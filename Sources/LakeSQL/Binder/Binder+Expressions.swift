@@ -19,6 +19,9 @@ extension Binder {
         /// After the aggregate node: columns are groups then aggregates.
         var aggregated = false
         var insideAggregate = false
+        /// Where window calls of this SELECT are collected; `nil` where windows are not allowed.
+        var windows: WindowState?
+        var insideWindow = false
 
         init(scope: Scope, aggregation: AggregationState? = nil) {
             self.scope = scope
@@ -32,6 +35,12 @@ extension Binder {
         switch expression {
         case .function(let call):
             if Self.aggregateNames.contains(call.name.name.text.lowercased()) && call.window == nil { return true }
+            if let window = call.window,
+                window.partitionBy.contains(where: containsAggregate)
+                    || window.orderBy.contains(where: { containsAggregate($0.expression) })
+            {
+                return true
+            }
             return call.arguments.contains(where: containsAggregate)
         case .unary(_, let operand, _), .isNull(let operand, _, _), .isBoolean(let operand, _, _, _),
             .cast(let operand, _, _, _), .extract(_, let operand, _):

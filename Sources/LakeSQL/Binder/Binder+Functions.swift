@@ -3,7 +3,7 @@ import LakeColumnar
 extension Binder {
     func bindFunction(_ call: SQLFunctionCall, _ context: Context) throws -> BoundExpression {
         let name = call.name.name.text.lowercased()
-        if call.window != nil { throw SQLError("window functions are not supported yet", at: call.position) }
+        if call.window != nil { return try bindWindowFunction(call, context) }
         if Self.aggregateNames.contains(name) { return try bindAggregate(name, call, context) }
         if call.filter != nil {
             throw SQLError("FILTER (WHERE …) is only allowed on aggregate functions", at: call.position)

@@ -58,12 +58,13 @@ public struct Binder {
     }
 
     func bindSelect(_ select: SelectStatement, query: SQLQuery) throws -> (plan: LogicalPlan, scope: Scope) {
+        let (select, query) = try resolvingNamedWindows(select, query)
         var (plan, scope) = try bindFrom(select.from)
         if let condition = select.whereClause {
+            try rejectWindows(condition, clause: "WHERE")
             let predicate = try bindPredicate(condition, Context(scope: scope), clause: "WHERE")
             plan = .filter(plan, predicate)
         }
-        if let qualify = select.qualify { throw SQLError("QUALIFY is not supported yet", at: qualify.position) }
 
         // Select items, with stars expanded.
         var items: [(expression: SQLExpression, name: String)] = []
@@ -112,9 +113,13 @@ public struct Binder {
             }
         }
 
+        for group in groupExpressions { try rejectWindows(group, clause: "GROUP BY") }
+        if let having = select.having { try rejectWindows(having, clause: "HAVING") }
+
         let hasAggregates =
             !groupExpressions.isEmpty || select.having != nil
             || items.contains { containsAggregate($0.expression) }
+            || (select.qualify.map(containsAggregate) ?? false)
             || orderItems.contains { containsAggregate($0.expression) }
 
         var context = Context(scope: scope)
@@ -123,9 +128,11 @@ public struct Binder {
             let groups = try groupExpressions.map { try bindExpression($0, inputContext) }
             let state = AggregationState(groups: groups, groupSources: groupExpressions)
             context = Context(scope: scope, aggregation: state)
+            context.windows = WindowState(base: 0)
             // Bind everything that reads aggregates now, so all aggregate calls are known.
             let boundItems = try items.map { try bindExpression($0.expression, context) }
             let having = try select.having.map { try bindPredicate($0, context, clause: "HAVING") }
+            _ = try select.qualify.map { try bindPredicate(replacingAliases($0, items, scope), context, clause: "QUALIFY") }
             _ = boundItems
             _ = having
             _ = try orderItems.map { item -> BoundExpression? in
@@ -151,7 +158,13 @@ public struct Binder {
             }
         }
 
+        // Window calls in the select list, QUALIFY and ORDER BY read the columns after the window node.
+        let windowState = WindowState(base: plan.schema.count)
+        context.windows = windowState
         var projections = try items.map { try bindExpression($0.expression, context) }
+        let qualify = try select.qualify.map {
+            try bindPredicate(replacingAliases($0, items, scope), context, clause: "QUALIFY")
+        }
         var fields = zip(items, projections).map { Field($0.name, $1.type) }
         let visibleCount = projections.count
 
@@ -191,6 +204,12 @@ public struct Binder {
                     nullsFirst: item.nullsFirst ?? false))
         }
 
+        if let condition = select.qualify, windowState.windows.isEmpty {
+            throw SQLError(
+                "QUALIFY needs a window function in the select list or in QUALIFY", at: condition.position,
+                help: "Filter with WHERE or HAVING instead.")
+        }
+        plan = attachWindows(plan, windowState, qualify: qualify)
         plan = .project(plan, projections, Schema(fields))
         if select.isDistinct { plan = .distinct(plan) }
         if !sortKeys.isEmpty { plan = .sort(plan, sortKeys) }

@@ -140,6 +140,8 @@ public indirect enum LogicalPlan: Sendable {
     case union([LogicalPlan], Schema)
     /// `INTERSECT [ALL]` / `EXCEPT [ALL]` of two inputs with the schema's types (NULLs equal).
     case setOperation(SetOperationKind, all: Bool, LogicalPlan, LogicalPlan, Schema)
+    /// Window functions over the input: its columns, then one column per window (SPEC.md §8.6).
+    case window(LogicalPlan, [BoundWindow], Schema)
 
     public var schema: Schema {
         switch self {
@@ -148,6 +150,7 @@ public indirect enum LogicalPlan: Sendable {
         case .filter(let input, _), .sort(let input, _), .limit(let input, _, _), .distinct(let input): input.schema
         case .project(_, _, let schema), .aggregate(_, _, _, let schema), .join(_, _, _, _, _, _, let schema): schema
         case .union(_, let schema), .setOperation(_, _, _, _, let schema): schema
+        case .window(_, _, let schema): schema
         }
     }
 }

@@ -32,6 +32,7 @@ public enum Optimizer {
         case .union(let inputs, let schema): return .union(inputs.map(optimize), schema)
         case .setOperation(let kind, let all, let left, let right, let schema):
             return .setOperation(kind, all: all, optimize(left), optimize(right), schema)
+        case .window(let input, let windows, let schema): return .window(optimize(input), windows, schema)
         }
     }
 

@@ -227,6 +227,15 @@ public struct Parser {
             }
         }
         if consumeKeyword("HAVING") { statement.having = try expression() }
+        if consumeKeyword("WINDOW") {
+            repeat {
+                let name = try identifier("a window name")
+                try expectKeyword("AS")
+                try expectSymbol("(")
+                statement.windows.append(SQLNamedWindow(name: name, specification: try windowSpecification()))
+                try expectSymbol(")")
+            } while consumeSymbol(",")
+        }
         if consumeKeyword("QUALIFY") { statement.qualify = try expression() }
         return statement
     }
@@ -730,9 +739,13 @@ public struct Parser {
             try expectSymbol(")")
         }
         if consumeKeyword("OVER") {
-            try expectSymbol("(")
-            call.window = try windowSpecification()
-            try expectSymbol(")")
+            if current.isSymbol("(") {
+                advance()
+                call.window = try windowSpecification()
+                try expectSymbol(")")
+            } else {
+                call.window = SQLWindowSpecification(base: try identifier("a window name or ("))
+            }
         }
         return call
     }
@@ -745,6 +758,11 @@ public struct Parser {
 
     private mutating func windowSpecification() throws(SQLError) -> SQLWindowSpecification {
         var specification = SQLWindowSpecification()
+        if isIdentifierToken(current) && !current.isKeyword("PARTITION") && !current.isKeyword("ROWS")
+            && !current.isKeyword("RANGE")
+        {
+            specification.base = try identifier("a window name")
+        }
         if consumeKeyword("PARTITION") {
             try expectKeyword("BY")
             repeat { specification.partitionBy.append(try expression()) } while consumeSymbol(",")
