@@ -155,6 +155,10 @@ struct PhysicalPlanner {
                 rightKeys: try rightKeys.map { try fold($0, r.mapping) }, residual: try residual.map { try fold($0, mapping) },
                 schema)
             return Planned(plan: plan, mapping: mapping)
+        case .extendedJoin(let left, let right, let kind, let leftKeys, let rightKeys, let residual, let schema):
+            return try planExtendedJoin(
+                left, right, kind, leftKeys: leftKeys, rightKeys: rightKeys, residual: residual, schema: schema,
+                required: required)
         case .sort(let input, let keys):
             let needed = keys.reduce(into: required) { $0.formUnion($1.expression.columns) }
             let child = try plan(input, required: needed, pushed: [])

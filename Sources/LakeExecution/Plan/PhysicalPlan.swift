@@ -48,6 +48,8 @@ public indirect enum PhysicalPlan: Sendable {
             "PROJECT " + zip(expressions, schema.fields).map { "\($1.name) := \($0)" }.joined(separator: ", ")
         case .aggregate(_, let groups, let aggregates, _):
             "HASH_AGGREGATE groups=[\(groups.map(\.description).joined(separator: ", "))] aggregates=[\(aggregates.map(\.description).joined(separator: ", "))]"
+        case .hashJoin(_, _, let kind, let leftKeys, _, let residual, _) where leftKeys.isEmpty:
+            "NESTED_LOOP_JOIN \(kind.rawValue)" + (residual.map { " filter \($0)" } ?? "")
         case .hashJoin(_, _, let kind, let leftKeys, let rightKeys, let residual, _):
             "HASH_JOIN \(kind.rawValue) on [\(zip(leftKeys, rightKeys).map { "\($0) = \($1)" }.joined(separator: ", "))]"
                 + (residual.map { " filter \($0)" } ?? "")
@@ -183,37 +185,15 @@ public struct Executor: Sendable {
             let leftList = try await leftBatches
             let leftRows = leftList.reduce(0) { $0 + $1.rowCount }
             let rightRows = rightBatches.reduce(0) { $0 + $1.rowCount }
-            // Build the smaller side; LEFT JOIN must probe with the left side.
-            let buildRight = kind == .left || rightRows <= leftRows
+            // Build the smaller side; subquery joins (semi, anti, mark, single) build the right side.
+            let buildRight = kind.isSubqueryJoin || kind == .single || rightRows <= leftRows
             let build = RecordBatch.concatenate(buildRight ? rightBatches : leftList, schema: buildRight ? right.schema : left.schema)
             let joiner = try HashJoiner(
                 build: build, buildKeys: buildRight ? rightKeys : leftKeys,
                 probeKeys: buildRight ? leftKeys : rightKeys, residual: residual, kind: kind, buildIsRight: buildRight,
                 schema: schema)
-            // Probe batch by batch (morsels), in parallel; the probe side is never concatenated.
-            let probes = (buildRight ? leftList : rightBatches).flatMap(Self.morsels).filter { $0.rowCount > 0 }
-            if probes.isEmpty { return [RecordBatch.concatenate([], schema: schema)] }
-            if threads <= 1 || probes.count == 1 {
-                return try probes.map { (batch) throws(ExecutionError) in try joiner.probe(batch) }
-            }
-            var output = [RecordBatch?](repeating: nil, count: probes.count)
-            try await withThrowingTaskGroup(of: (Int, RecordBatch).self) { group in
-                var next = 0
-                while next < probes.count && next < threads {
-                    let index = next
-                    group.addTask { (index, try joiner.probe(probes[index])) }
-                    next += 1
-                }
-                while let (index, batch) = try await group.next() {
-                    output[index] = batch
-                    if next < probes.count {
-                        let index = next
-                        group.addTask { (index, try joiner.probe(probes[index])) }
-                        next += 1
-                    }
-                }
-            }
-            return output.compactMap { $0 }
+            let probeSchema = buildRight ? left.schema : right.schema
+            return try await probeAll(joiner, (buildRight ? leftList : rightBatches), probeSchema: probeSchema, schema: schema)
         case .sort(let input, let keys, let limit):
             let batches: [RecordBatch]
             if let limit, limit > 0, let (stages, source) = Self.pipeline(input) {
@@ -256,6 +236,51 @@ public struct Executor: Sendable {
             if groups.isEmpty { return [result] }
             return [result]
         }
+    }
+
+    /// Probes `joiner` with every batch (as morsels, in parallel), then adds the build rows no
+    /// probe row matched when the join is outer on its build side (SPEC.md §8.7).
+    private func probeAll(_ joiner: HashJoiner, _ probeBatches: [RecordBatch], probeSchema: Schema, schema: Schema)
+        async throws -> [RecordBatch]
+    {
+        let probes = probeBatches.flatMap(Self.morsels).filter { $0.rowCount > 0 }
+        var output = [RecordBatch?](repeating: nil, count: probes.count)
+        var matched = [Bool](repeating: false, count: joiner.buildOuter ? joiner.build.rowCount : 0)
+        if threads <= 1 || probes.count <= 1 {
+            for (index, batch) in probes.enumerated() {
+                let (joined, rows) = try joiner.probeTracking(batch)
+                output[index] = joined
+                for row in rows { matched[Int(row)] = true }
+            }
+        } else {
+            try await withThrowingTaskGroup(of: (Int, RecordBatch, [Int32]).self) { group in
+                var next = 0
+                while next < probes.count && next < threads {
+                    let index = next
+                    group.addTask {
+                        let (joined, rows) = try joiner.probeTracking(probes[index])
+                        return (index, joined, rows)
+                    }
+                    next += 1
+                }
+                while let (index, batch, rows) = try await group.next() {
+                    output[index] = batch
+                    for row in rows { matched[Int(row)] = true }
+                    if next < probes.count {
+                        let index = next
+                        group.addTask {
+                            let (joined, rows) = try joiner.probeTracking(probes[index])
+                            return (index, joined, rows)
+                        }
+                        next += 1
+                    }
+                }
+            }
+        }
+        var result = output.compactMap { $0 }
+        if joiner.buildOuter { result.append(joiner.unmatchedBuildRows(matched, probeSchema: probeSchema)) }
+        if result.isEmpty { result.append(RecordBatch.concatenate([], schema: schema)) }
+        return result
     }
 
     /// Two-phase aggregation over a scan pipeline: `threads` workers each pull partitions, run the

@@ -17,10 +17,16 @@ public struct Binder {
         var qualifier: String?
         var name: String
         var type: DataType
+        /// Left out of an unqualified `*` and not found by an unqualified name: the right copy of
+        /// a USING column, subquery results (SPEC.md §8.7).
+        var hidden = false
     }
 
     struct Scope {
         var columns: [ScopeColumn]
+        /// Where the columns of an enclosing query start (a correlated subquery's WHERE): names
+        /// are looked up there only when no column before it matches.
+        var outerStart: Int? = nil
     }
 
     public func bind(_ statement: SQLStatement) throws -> BoundStatement {
@@ -57,8 +63,14 @@ public struct Binder {
 
     func bindSelect(_ select: SelectStatement, query: SQLQuery) throws -> (plan: LogicalPlan, scope: Scope) {
         var (plan, scope) = try bindFrom(select.from)
-        if let condition = select.whereClause {
-            let predicate = try bindPredicate(condition, Context(scope: scope), clause: "WHERE")
+        var whereClause = select.whereClause
+        var whereContext = Context(scope: scope)
+        if let condition = whereClause, containsSubquery(condition) {
+            (plan, scope, whereClause, whereContext.subqueries) = try attachWhereSubqueries(condition, plan, scope)
+            whereContext.scope = scope
+        }
+        if let condition = whereClause {
+            let predicate = try bindPredicate(condition, whereContext, clause: "WHERE")
             plan = .filter(plan, predicate)
         }
         if let qualify = select.qualify { throw SQLError("QUALIFY is not supported yet", at: qualify.position) }
@@ -74,6 +86,7 @@ public struct Binder {
                 let excluded = Set(exclude.map { $0.text.lowercased() })
                 var matched = false
                 for column in scope.columns {
+                    if qualifier == nil && column.hidden { continue }
                     if let qualifier, column.qualifier?.lowercased() != qualifier.text.lowercased() { continue }
                     matched = true
                     if excluded.contains(column.name.lowercased()) { continue }
@@ -116,7 +129,19 @@ public struct Binder {
             || items.contains { containsAggregate($0.expression) }
             || orderItems.contains { containsAggregate($0.expression) }
 
+        // Subqueries in the select list join the plan before it is projected (SPEC.md §8.7).
+        var itemSubqueries: SubqueryValues = [:]
+        for item in items where containsSubquery(item.expression) {
+            if hasAggregates {
+                throw SQLError(
+                    "subqueries in the select list of an aggregating query are not supported yet",
+                    at: item.expression.position)
+            }
+            (plan, scope) = try attachExpressionSubqueries(item.expression, plan, scope, &itemSubqueries)
+        }
+
         var context = Context(scope: scope)
+        context.subqueries = itemSubqueries
         if hasAggregates {
             let inputContext = Context(scope: scope)
             let groups = try groupExpressions.map { try bindExpression($0, inputContext) }
@@ -301,51 +326,7 @@ public struct Binder {
             let (plan, scope) = try bind(query)
             return (plan, requalify(scope, alias?.name.text ?? "subquery", alias: alias))
         case .join(let left, let kind, let right, let condition, let position):
-            let (leftPlan, leftScope) = try bindTableReference(left)
-            let (rightPlan, rightScope) = try bindTableReference(right)
-            let merged = Scope(columns: leftScope.columns + rightScope.columns)
-            let leftCount = leftScope.columns.count
-            guard kind == .inner || kind == .left || kind == .cross else {
-                throw SQLError("\(kind.rawValue) JOIN is not supported yet", at: position)
-            }
-            var conjuncts: [BoundExpression] = []
-            switch condition {
-            case .on(let expression):
-                conjuncts = splitAnd(try bindPredicate(expression, Context(scope: merged), clause: "ON"))
-            case .using(let names):
-                for name in names {
-                    let l = try resolve(SQLName([name]), leftScope, position: position)
-                    let r = try resolve(SQLName([name]), rightScope, position: position)
-                    let (lc, rc) = try coercePair(.column(l.index, l.type), .column(leftCount + r.index, r.type), position)
-                    conjuncts.append(.call(.equal, [lc, rc], .boolean))
-                }
-            case .none:
-                if kind != .cross { throw SQLError("\(kind.rawValue) JOIN needs ON or USING", at: position) }
-            }
-            var leftKeys: [BoundExpression] = []
-            var rightKeys: [BoundExpression] = []
-            var residual: [BoundExpression] = []
-            for conjunct in conjuncts {
-                if case .call(.equal, let sides, _) = conjunct {
-                    let a = sides[0].columns
-                    let b = sides[1].columns
-                    if !a.isEmpty, !b.isEmpty, a.allSatisfy({ $0 < leftCount }), b.allSatisfy({ $0 >= leftCount }) {
-                        leftKeys.append(sides[0])
-                        rightKeys.append(sides[1].remapped { $0 - leftCount })
-                        continue
-                    }
-                    if !a.isEmpty, !b.isEmpty, b.allSatisfy({ $0 < leftCount }), a.allSatisfy({ $0 >= leftCount }) {
-                        leftKeys.append(sides[1])
-                        rightKeys.append(sides[0].remapped { $0 - leftCount })
-                        continue
-                    }
-                }
-                residual.append(conjunct)
-            }
-            let plan = LogicalPlan.join(
-                leftPlan, rightPlan, inner: kind != .left, leftKeys: leftKeys, rightKeys: rightKeys,
-                residual: andAll(residual), schema(of: merged))
-            return (plan, merged)
+            return try bindJoin(left, kind, right, condition, position)
         }
     }
 
@@ -383,12 +364,17 @@ public struct Binder {
         func matches(_ text: String, _ identifier: SQLIdentifier) -> Bool {
             identifier.isQuoted ? text == identifier.text || text.lowercased() == identifier.text.lowercased() : text.lowercased() == identifier.text.lowercased()
         }
-        let found = scope.columns.indices.filter { index in
-            let column = scope.columns[index]
-            guard matches(column.name, target) else { return false }
-            if let qualifier { return column.qualifier.map { matches($0, qualifier) } ?? false }
-            return true
+        func matching(_ range: Range<Int>) -> [Int] {
+            range.filter { index in
+                let column = scope.columns[index]
+                guard matches(column.name, target) else { return false }
+                if let qualifier { return column.qualifier.map { matches($0, qualifier) } ?? false }
+                return !column.hidden
+            }
         }
+        let innerEnd = scope.outerStart ?? scope.columns.count
+        var found = matching(0..<innerEnd)
+        if found.isEmpty && innerEnd < scope.columns.count { found = matching(innerEnd..<scope.columns.count) }
         if found.count > 1 {
             throw SQLError(
                 "column reference \"\(name)\" is ambiguous", at: position,
