@@ -7,6 +7,8 @@ import LakeColumnar
 public struct Binder {
     let catalog: any SQLCatalog
     var ctes: [String: SQLQuery] = [:]
+    /// The column lists of `WITH name (a, b) AS (…)`, by lowercased name.
+    var cteColumns: [String: [SQLIdentifier]] = [:]
 
     public init(catalog: any SQLCatalog) {
         self.catalog = catalog
@@ -43,7 +45,10 @@ public struct Binder {
 
     func bind(_ query: SQLQuery) throws -> (plan: LogicalPlan, scope: Scope) {
         var binder = self
-        for cte in query.with { binder.ctes[cte.name.text.lowercased()] = cte.query }
+        for cte in query.with {
+            binder.ctes[cte.name.text.lowercased()] = cte.query
+            binder.cteColumns[cte.name.text.lowercased()] = cte.columns
+        }
         guard case .select(let select) = query.body else {
             if case .nested(let inner) = query.body, query.orderBy.isEmpty, query.limit == nil, query.offset == nil {
                 return try binder.bind(inner)
@@ -270,7 +275,15 @@ public struct Binder {
             {
                 var inner = self
                 inner.ctes[name.name.text.lowercased()] = nil
-                let (plan, scope) = try inner.bind(cte)
+                let (plan, boundScope) = try inner.bind(cte)
+                var scope = boundScope
+                let columnNames = cteColumns[name.name.text.lowercased()] ?? []
+                if columnNames.count > scope.columns.count {
+                    throw SQLError(
+                        "WITH \(name.name.text) names \(columnNames.count) columns but its query returns \(scope.columns.count)",
+                        at: position)
+                }
+                for (index, column) in columnNames.enumerated() { scope.columns[index].name = column.text }
                 return (plan, requalify(scope, alias?.name.text ?? name.name.text, alias: alias))
             }
             var travel: TimeTravelSpec?
