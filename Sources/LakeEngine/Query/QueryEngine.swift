@@ -49,7 +49,7 @@ public struct QueryEngine: Sendable {
         } catch let error as SQLError {
             throw error.withExcerpt(from: source)
         }
-        let physical = try PhysicalPlanner().plan(Optimizer.optimize(bound.plan))
+        let physical = try PhysicalPlanner().plan(JoinOrder.reorder(Optimizer.optimize(bound.plan), rows: Self.estimatedRows))
         if bound.explain {
             var lines: [String] = []
             var metrics: ExecutionMetrics?
