@@ -117,6 +117,14 @@ struct PhysicalPlanner {
             let folded = try fold(predicate, child.mapping)
             if case .literal(.boolean(true), _) = folded { return child }
             return Planned(plan: .filter(child.plan, folded), mapping: child.mapping)
+        case .project(let input, let expressions, let schema) where !(0..<expressions.count).allSatisfy(required.contains):
+            // Only the outputs someone reads (e.g. the reordering projection above a join chain).
+            let kept = (0..<expressions.count).filter(required.contains)
+            let needed = kept.reduce(into: Set<Int>()) { $0.formUnion(expressions[$1].columns) }
+            let child = try plan(input, required: needed, pushed: [])
+            let physical = try kept.map { try fold(expressions[$0], child.mapping) }
+            let mapping = Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1, $0) })
+            return Planned(plan: .project(child.plan, physical, Schema(kept.map { schema.fields[$0] })), mapping: mapping)
         case .project(let input, let expressions, let schema):
             let needed = expressions.reduce(into: Set<Int>()) { $0.formUnion($1.columns) }
             let child = try plan(input, required: needed, pushed: [])
