@@ -82,7 +82,9 @@ extension Binder {
         do {
             return .uncorrelated(try bind(query).plan)
         } catch let error as SQLError where error.message.contains("not found") && !outer.columns.isEmpty {
-            guard case .select(let select) = query.body, let condition = select.whereClause else { throw error }
+            guard case .select(let select) = query.body, let condition = select.whereClause else {
+                throw outsideWhere(error, outer)
+            }
             var binder = self
             for cte in query.with { binder.ctes[cte.name.text.lowercased()] = cte.query }
             let (fromPlan, fromScope) = try binder.bindFrom(select.from)
@@ -104,12 +106,26 @@ extension Binder {
                 }
             }
             // The outer reference was somewhere else (select list, GROUP BY …): not supported.
-            guard !correlated.isEmpty else { throw error }
+            guard !correlated.isEmpty else { throw outsideWhere(error, outer) }
             let plan = andAll(localBound).map { LogicalPlan.filter(fromPlan, $0) } ?? fromPlan
             return .correlated(
                 CorrelatedSubquery(
                     plan: plan, innerScope: fromScope, correlated: correlated, local: local, select: select, query: query))
         }
+    }
+
+    /// `error` (an unknown column), reworded when the column belongs to the enclosing query: outer
+    /// references are only supported in a subquery's WHERE clause.
+    func outsideWhere(_ error: SQLError, _ outer: Scope) -> SQLError {
+        let prefix = "column \""
+        let suffix = "\" not found"
+        guard error.message.hasPrefix(prefix), error.message.hasSuffix(suffix) else { return error }
+        let text = String(error.message.dropFirst(prefix.count).dropLast(suffix.count))
+        let name = SQLName(text.split(separator: ".").map { SQLIdentifier(String($0)) })
+        guard (try? resolve(name, outer, position: error.position)) != nil else { return error }
+        return SQLError(
+            "the outer column \"\(text)\" is used outside the subquery's WHERE clause, which is not supported yet",
+            at: error.position, help: "Move the comparison with the outer query into the subquery's WHERE clause.")
     }
 
     /// Splits correlated conjuncts (over inner ++ outer) into hash keys and a residual over
@@ -208,11 +224,18 @@ extension Binder {
     }
 
     /// A correlated subquery's FROM with its single select item appended as the last column.
-    func withItem(_ subquery: CorrelatedSubquery, _ position: SourcePosition) throws -> (LogicalPlan, BoundExpression) {
+    func withItem(_ subquery: CorrelatedSubquery, _ position: SourcePosition, outer: Scope) throws
+        -> (LogicalPlan, BoundExpression)
+    {
         guard subquery.select.items.count == 1, case .expression(let item, _) = subquery.select.items[0] else {
             throw SQLError("the subquery must return exactly one column", at: position)
         }
-        let value = try bindExpression(item, Context(scope: subquery.innerScope))
+        let value: BoundExpression
+        do {
+            value = try bindExpression(item, Context(scope: subquery.innerScope))
+        } catch let error as SQLError {
+            throw outsideWhere(error, outer)
+        }
         let inner = subquery.innerScope.columns
         let expressions = inner.enumerated().map { BoundExpression.column($0.offset, $0.element.type) } + [value]
         let schema = Schema(inner.map { Field($0.name, $0.type) } + [Field("value", value.type)])
@@ -240,7 +263,7 @@ extension Binder {
             guard isPlainSelect(subquery) else {
                 throw SQLError("correlated IN subqueries with aggregates, DISTINCT or LIMIT are not supported yet", at: position)
             }
-            let (right, y) = try withItem(subquery, position)
+            let (right, y) = try withItem(subquery, position, outer: scope)
             var join = correlationJoin(
                 subquery.correlated.map(\.bound), innerCount: subquery.innerScope.columns.count, outerCount: outerCount)
             let (xc, yc) = try coercePair(x, y, position)
@@ -380,7 +403,12 @@ extension Binder {
             let rewritten = SelectStatement(
                 items: items, from: select.from, whereClause: andAST(subquery.local),
                 groupBy: aggregates ? innerKeys : [], having: select.having, position: select.position)
-            let bound = try bind(SQLQuery(with: subquery.query.with, body: .select(rewritten))).plan
+            let bound: LogicalPlan
+            do {
+                bound = try bind(SQLQuery(with: subquery.query.with, body: .select(rewritten))).plan
+            } catch let error as SQLError {
+                throw outsideWhere(error, scope)
+            }
             let fields = bound.schema.fields
             for index in leftKeys.indices {
                 let (l, r) = try coercePair(leftKeys[index], .column(index + 1, fields[index + 1].type), position)
