@@ -92,7 +92,7 @@ struct JoinPlanTests {
         let twoColumns = error("SELECT id FROM people WHERE id IN (SELECT order_id, amount FROM orders)")
         #expect(twoColumns?.message.contains("exactly one column") == true)
         #expect(twoColumns?.position.column == 32)
-        let having = error("SELECT count(*) FROM people HAVING count(*) > (SELECT 1)")
+        let having = error("SELECT count(*) FROM people ORDER BY (SELECT 1)")
         #expect(having?.message.contains("subqueries are only supported in WHERE and the select list") == true)
     }
 }

@@ -430,6 +430,34 @@ extension Binder {
         return (plan, scope)
     }
 
+    /// The uncorrelated scalar subqueries of an aggregating query's select list and HAVING (not
+    /// inside aggregate calls), bound; they are joined to the aggregate's output.
+    func aggregateSubqueries(_ expressions: [SQLExpression]) throws
+        -> [(position: SourcePosition, plan: LogicalPlan, type: DataType)]
+    {
+        var result: [(position: SourcePosition, plan: LogicalPlan, type: DataType)] = []
+        func visit(_ expression: SQLExpression) throws {
+            switch expression {
+            case .subquery(let query, let position):
+                let plan = try bind(query).plan
+                guard plan.schema.count == 1 else {
+                    throw SQLError("a scalar subquery must return exactly one column, not \(plan.schema.count)", at: position)
+                }
+                result.append((position, plan, plan.schema.fields[0].type))
+            case .exists(_, _, let position), .inSubquery(_, _, _, let position):
+                throw SQLError(
+                    "EXISTS and IN subqueries in an aggregating query's select list or HAVING are not supported yet",
+                    at: position)
+            case .function(let call) where Self.aggregateNames.contains(call.name.name.text.lowercased()):
+                return
+            default:
+                for child in children(expression) { try visit(child) }
+            }
+        }
+        for expression in expressions { try visit(expression) }
+        return result
+    }
+
     func containsCount(_ expression: SQLExpression) -> Bool {
         if case .function(let call) = expression, call.name.name.text.lowercased() == "count" { return true }
         return children(expression).contains(where: containsCount)

@@ -136,12 +136,7 @@ public struct Binder {
 
         // Subqueries in the select list join the plan before it is projected (SPEC.md §8.7).
         var itemSubqueries: SubqueryValues = [:]
-        for item in items where containsSubquery(item.expression) {
-            if hasAggregates {
-                throw SQLError(
-                    "subqueries in the select list of an aggregating query are not supported yet",
-                    at: item.expression.position)
-            }
+        for item in items where !hasAggregates && containsSubquery(item.expression) {
             (plan, scope) = try attachExpressionSubqueries(item.expression, plan, scope, &itemSubqueries)
         }
 
@@ -152,6 +147,9 @@ public struct Binder {
             let groups = try groupExpressions.map { try bindExpression($0, inputContext) }
             let state = AggregationState(groups: groups, groupSources: groupExpressions)
             context = Context(scope: scope, aggregation: state)
+            // Scalar subqueries of the select list and HAVING join the aggregate's output.
+            let late = try aggregateSubqueries(items.map(\.expression) + (select.having.map { [$0] } ?? []))
+            for subquery in late { context.subqueries[subquery.position] = .column(0, subquery.type) }
             // Bind everything that reads aggregates now, so all aggregate calls are known.
             let boundItems = try items.map { try bindExpression($0.expression, context) }
             let having = try select.having.map { try bindPredicate($0, context, clause: "HAVING") }
@@ -174,6 +172,12 @@ public struct Binder {
                 fields.append(Field("agg\(index)", aggregate.type))
             }
             plan = .aggregate(plan, groups: groups, aggregates: state.aggregates, Schema(fields))
+            for subquery in late {
+                context.subqueries[subquery.position] = .column(plan.schema.count, subquery.type)
+                plan = .extendedJoin(
+                    plan, subquery.plan, .single, leftKeys: [], rightKeys: [], residual: nil,
+                    Schema(plan.schema.fields + subquery.plan.schema.fields))
+            }
             context.aggregated = true
             if let having = select.having {
                 plan = .filter(plan, try bindPredicate(having, context, clause: "HAVING"))
