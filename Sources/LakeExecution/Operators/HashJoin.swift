@@ -3,8 +3,9 @@ import LakeColumnar
 /// The joins the executor runs (SPEC.md §8.7).
 ///
 /// `semi`, `anti`, `mark`, `nullAwareMark` and `single` are the subquery joins: they output the
-/// left input's columns (`mark` kinds add one BOOLEAN column, `single` the right input's columns)
-/// and always build the right side.
+/// left input's columns (`mark` kinds add one BOOLEAN column, `single` the right input's columns).
+/// `nullAwareMark` and `single` always build the right side; `semi`, `anti` and `mark` may build
+/// the left one, then they answer once every probe batch has reported its matches.
 public enum JoinKind: String, Sendable {
     case inner = "INNER"
     case left = "LEFT"
@@ -52,6 +53,11 @@ final class HashJoiner: Sendable {
     let probeOuter: Bool
     /// Whether unmatched build rows are output (after every probe) with NULLs for the probe columns.
     let buildOuter: Bool
+    /// Whether the output is made from the build rows' matches after the last probe batch
+    /// (`semi`, `anti` or `mark` with the left side built).
+    let answersFromBuild: Bool
+    /// Whether probes report the build rows they matched (``buildOuter`` or ``answersFromBuild``).
+    var tracksBuildRows: Bool { buildOuter || answersFromBuild }
     /// Whether some build key is NULL (for `nullAwareMark`).
     let buildHasNullKey: Bool
     private let table: KeyTable
@@ -80,7 +86,8 @@ final class HashJoiner: Sendable {
         case .single: (probeOuter, buildOuter) = (true, false)
         case .inner, .semi, .anti, .mark, .nullAwareMark: (probeOuter, buildOuter) = (false, false)
         }
-        if kind.isSubqueryJoin || kind == .single {
+        answersFromBuild = !buildIsRight && (kind == .semi || kind == .anti || kind == .mark)
+        if kind == .nullAwareMark || kind == .single {
             guard buildIsRight else { throw .failed("internal error: a \(kind.rawValue) join must build its right side") }
         }
         let columns = try buildKeys.map { (key) throws(ExecutionError) in try ExpressionEvaluator.evaluate(key, build) }
@@ -251,7 +258,8 @@ final class HashJoiner: Sendable {
     private func finish(_ batch: RecordBatch, _ probeRows: [Int32], _ buildRows: [Int32], _ probeKeyHasNull: [Bool])
         throws(ExecutionError) -> (batch: RecordBatch, matchedBuildRows: [Int32])
     {
-        let matchedBuild = buildOuter ? buildRows : []
+        let matchedBuild = tracksBuildRows ? buildRows : []
+        if answersFromBuild { return (RecordBatch.concatenate([], schema: schema), matchedBuild) }
         switch kind {
         case .semi, .anti:
             var matched = [Bool](repeating: false, count: batch.rowCount)
@@ -313,6 +321,20 @@ final class HashJoiner: Sendable {
         let nullColumns = probeSchema.fields.map { Column.allNull($0.type, count: rows.count) }
         let columns = buildIsRight ? nullColumns + buildPart.columns : buildPart.columns + nullColumns
         return RecordBatch(schema: schema, columns: columns, rowCount: rows.count)
+    }
+
+    /// The answer of a `semi`, `anti` or `mark` join whose left side was built, once every probe
+    /// batch has reported its matches (`matched` has one flag per build row).
+    func answerFromBuild(_ matched: [Bool]) -> RecordBatch {
+        if kind == .mark {
+            let mark = Column.boolean(PrimitiveColumn(values: ContiguousArray(matched)))
+            return RecordBatch(schema: schema, columns: build.columns + [mark], rowCount: build.rowCount)
+        }
+        let wanted = kind == .semi
+        var rows: [Int32] = []
+        for row in 0..<build.rowCount where matched[row] == wanted { rows.append(Int32(truncatingIfNeeded: row)) }
+        let taken = rows.withUnsafeBufferPointer { build.take($0) }
+        return RecordBatch(schema: schema, columns: taken.columns, rowCount: rows.count)
     }
 
     /// Probe and build columns of the candidate pairs, left input first (what residuals read).

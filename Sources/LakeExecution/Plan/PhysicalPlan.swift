@@ -185,8 +185,8 @@ public struct Executor: Sendable {
             let leftList = try await leftBatches
             let leftRows = leftList.reduce(0) { $0 + $1.rowCount }
             let rightRows = rightBatches.reduce(0) { $0 + $1.rowCount }
-            // Build the smaller side; subquery joins (semi, anti, mark, single) build the right side.
-            let buildRight = kind.isSubqueryJoin || kind == .single || rightRows <= leftRows
+            // Build the smaller side; MARK_IN and SINGLE joins build the right side.
+            let buildRight = kind == .nullAwareMark || kind == .single || rightRows <= leftRows
             let build = RecordBatch.concatenate(buildRight ? rightBatches : leftList, schema: buildRight ? right.schema : left.schema)
             let joiner = try HashJoiner(
                 build: build, buildKeys: buildRight ? rightKeys : leftKeys,
@@ -245,7 +245,7 @@ public struct Executor: Sendable {
     {
         let probes = probeBatches.flatMap(Self.morsels).filter { $0.rowCount > 0 }
         var output = [RecordBatch?](repeating: nil, count: probes.count)
-        var matched = [Bool](repeating: false, count: joiner.buildOuter ? joiner.build.rowCount : 0)
+        var matched = [Bool](repeating: false, count: joiner.tracksBuildRows ? joiner.build.rowCount : 0)
         if threads <= 1 || probes.count <= 1 {
             for (index, batch) in probes.enumerated() {
                 let (joined, rows) = try joiner.probeTracking(batch)
@@ -278,6 +278,7 @@ public struct Executor: Sendable {
             }
         }
         var result = output.compactMap { $0 }
+        if joiner.answersFromBuild { return [joiner.answerFromBuild(matched)] }
         if joiner.buildOuter { result.append(joiner.unmatchedBuildRows(matched, probeSchema: probeSchema)) }
         if result.isEmpty { result.append(RecordBatch.concatenate([], schema: schema)) }
         return result
