@@ -110,7 +110,7 @@ public struct Executor: Sendable {
 
     private func now() -> UInt64 { DispatchFreeClock.nanoseconds() }
 
-    private func run(_ plan: PhysicalPlan, node: Int) async throws -> [RecordBatch] {
+    func run(_ plan: PhysicalPlan, node: Int) async throws -> [RecordBatch] {
         // A fused filter/project chain over a scan records its stages itself.
         if Self.pipeline(plan) != nil { return try await runUntimed(plan, node: node) }
         let start = now()
@@ -180,9 +180,17 @@ public struct Executor: Sendable {
             }
             return [aggregator.finish()]
         case .hashJoin(let left, let right, let kind, let leftKeys, let rightKeys, let residual, let schema):
-            async let leftBatches = run(left, node: childNodes[0])
-            let rightBatches = try await run(right, node: childNodes[1])
-            let leftList = try await leftBatches
+            let leftList: [RecordBatch]
+            let rightBatches: [RecordBatch]
+            if let target = Self.keyFilterTarget(kind, leftKeys: leftKeys, rightKeys: rightKeys, right: right) {
+                // The right side aggregates by the join key: only keys the left side has matter.
+                leftList = try await run(left, node: childNodes[0])
+                rightBatches = try await runKeyFiltered(target, right, leftList, node: childNodes[1])
+            } else {
+                async let leftBatches = run(left, node: childNodes[0])
+                rightBatches = try await run(right, node: childNodes[1])
+                leftList = try await leftBatches
+            }
             let leftRows = leftList.reduce(0) { $0 + $1.rowCount }
             let rightRows = rightBatches.reduce(0) { $0 + $1.rowCount }
             // Build the smaller side; MARK_IN and SINGLE joins build the right side.
