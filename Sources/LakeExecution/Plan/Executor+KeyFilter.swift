@@ -103,4 +103,78 @@ extension Executor {
         metrics?.record(node, rows: result.rowCount, nanoseconds: end >= start ? end - start : 0)
         return [result]
     }
+
+    /// The keys of `left` (evaluated with `key`) as a table, or `nil` when the left side has more
+    /// than `limit` rows or distinct keys, or its keys are not integer-like.
+    func leftKeyTable(_ left: [RecordBatch], _ key: PhysicalExpression, limit: Int) throws -> IntegerKeyTable? {
+        guard left.reduce(0, { $0 + $1.rowCount }) <= limit else { return nil }
+        var keys = IntegerKeyTable(capacity: 1024)
+        for batch in left {
+            let column = try ExpressionEvaluator.evaluate(key, batch)
+            guard let integers = IntegerKeyTable.integers(column) else { return nil }
+            let validity = integers.validity
+            integers.values.withUnsafeBufferPointer { values in
+                for row in 0..<values.count where validity?.isValid(row) ?? true { _ = keys.findOrInsert(values[row]) }
+            }
+        }
+        return keys
+    }
+
+    /// The most left rows for which a filtered scan on the right is key-filtered.
+    static let scanKeyFilterLimit = 1 << 20
+
+    /// A right input that is filters over a scan, and the key to filter its rows by.
+    struct ScanKeyFilterTarget {
+        var stages: [PhysicalPlan]
+        var source: any BatchSource
+        var rightKey: PhysicalExpression
+        var leftKey: PhysicalExpression
+    }
+
+    static func scanKeyFilterTarget(
+        _ kind: JoinKind, leftKeys: [PhysicalExpression], rightKeys: [PhysicalExpression], right: PhysicalPlan
+    ) -> ScanKeyFilterTarget? {
+        switch kind {
+        case .inner, .left, .semi, .anti, .mark, .single: break
+        case .right, .full, .nullAwareMark: return nil
+        }
+        guard let (stages, source) = pipeline(right), !stages.isEmpty,
+            stages.allSatisfy({ if case .filter = $0 { true } else { false } })
+        else { return nil }
+        for (leftKey, rightKey) in zip(leftKeys, rightKeys)
+        where IntegerKeyTable.accepts(leftKey.type) && IntegerKeyTable.accepts(rightKey.type) {
+            return ScanKeyFilterTarget(stages: stages, source: source, rightKey: rightKey, leftKey: leftKey)
+        }
+        return nil
+    }
+
+    /// Runs a filtered scan, first dropping the rows of each morsel whose key the left side lacks.
+    func runScanKeyFiltered(_ target: ScanKeyFilterTarget, _ right: PhysicalPlan, _ left: [RecordBatch], node: Int)
+        async throws -> [RecordBatch]
+    {
+        guard let keys = try leftKeyTable(left, target.leftKey, limit: Self.scanKeyFilterLimit) else {
+            return try await run(right, node: node)
+        }
+        let executor = self
+        let stages = target.stages
+        let key = target.rightKey
+        return try await parallel(target.source, scanNode: node + stages.count) { batch in
+            try executor.runStages(stages, topNode: node, try Self.keepKeys(batch, key, keys))
+        }
+    }
+
+    /// The rows of `batch` whose `key` is in `keys` (NULL keys never are).
+    static func keepKeys(_ batch: RecordBatch, _ key: PhysicalExpression, _ keys: IntegerKeyTable) throws -> RecordBatch {
+        let column = try ExpressionEvaluator.evaluate(key, batch)
+        guard let integers = IntegerKeyTable.integers(column) else { return batch }
+        var rows: [Int32] = []
+        let validity = integers.validity
+        integers.values.withUnsafeBufferPointer { values in
+            for row in 0..<values.count where (validity?.isValid(row) ?? true) && keys.find(values[row]) != nil {
+                rows.append(Int32(truncatingIfNeeded: row))
+            }
+        }
+        if rows.count == batch.rowCount { return batch }
+        return rows.withUnsafeBufferPointer { batch.take($0) }
+    }
 }

@@ -186,6 +186,10 @@ public struct Executor: Sendable {
                 // The right side aggregates by the join key: only keys the left side has matter.
                 leftList = try await run(left, node: childNodes[0])
                 rightBatches = try await runKeyFiltered(target, right, leftList, node: childNodes[1])
+            } else if let target = Self.scanKeyFilterTarget(kind, leftKeys: leftKeys, rightKeys: rightKeys, right: right) {
+                // The right side is a filtered scan: skip its rows whose key the left side lacks.
+                leftList = try await run(left, node: childNodes[0])
+                rightBatches = try await runScanKeyFiltered(target, right, leftList, node: childNodes[1])
             } else {
                 async let leftBatches = run(left, node: childNodes[0])
                 rightBatches = try await run(right, node: childNodes[1])
@@ -480,7 +484,7 @@ public struct Executor: Sendable {
     }
 
     /// Reads every partition of `source` through `transform`, up to `threads` at a time, in order.
-    private func parallel(
+    func parallel(
         _ source: any BatchSource, scanNode: Int?, _ transform: @escaping @Sendable (RecordBatch) throws -> RecordBatch
     ) async throws -> [RecordBatch] {
         let executor = self
