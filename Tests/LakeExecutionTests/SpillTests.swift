@@ -160,7 +160,7 @@ struct SpillTests {
         #expect(keyRows(expected.batches).count == 50_000)
     }
 
-    @Test("a hash join over budget runs partition by partition with the same rows", arguments: [JoinKind.inner, .left])
+    @Test("a hash join over budget runs partition by partition with the same rows", arguments: [JoinKind.inner, .left, .right, .full])
     func join(kind: JoinKind) async throws {
         let left = Self.source(partitions: 4, rows: 10_000, distinct: 20_000)
         let right = Self.source(partitions: 2, rows: 10_000, distinct: 30_000)

@@ -75,7 +75,7 @@ public struct QueryEngine: Sendable {
         } catch let error as SQLError {
             throw error.withExcerpt(from: source)
         }
-        let physical = try PhysicalPlanner().plan(Optimizer.optimize(bound.plan))
+        let physical = try PhysicalPlanner().plan(JoinOrder.reorder(Optimizer.optimize(bound.plan), rows: Self.estimatedRows))
         if bound.explain {
             var lines: [String] = []
             var metrics: ExecutionMetrics?
@@ -143,6 +143,14 @@ struct PhysicalPlanner {
             let folded = try fold(predicate, child.mapping)
             if case .literal(.boolean(true), _) = folded { return child }
             return Planned(plan: .filter(child.plan, folded), mapping: child.mapping)
+        case .project(let input, let expressions, let schema) where !(0..<expressions.count).allSatisfy(required.contains):
+            // Only the outputs someone reads (e.g. the reordering projection above a join chain).
+            let kept = (0..<expressions.count).filter(required.contains)
+            let needed = kept.reduce(into: Set<Int>()) { $0.formUnion(expressions[$1].columns) }
+            let child = try plan(input, required: needed, pushed: [])
+            let physical = try kept.map { try fold(expressions[$0], child.mapping) }
+            let mapping = Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1, $0) })
+            return Planned(plan: .project(child.plan, physical, Schema(kept.map { schema.fields[$0] })), mapping: mapping)
         case .project(let input, let expressions, let schema):
             let needed = expressions.reduce(into: Set<Int>()) { $0.formUnion($1.columns) }
             let child = try plan(input, required: needed, pushed: [])
@@ -189,6 +197,10 @@ struct PhysicalPlanner {
                 rightKeys: try rightKeys.map { try fold($0, r.mapping) }, residual: try residual.map { try fold($0, mapping) },
                 schema)
             return Planned(plan: plan, mapping: mapping)
+        case .extendedJoin(let left, let right, let kind, let leftKeys, let rightKeys, let residual, let schema):
+            return try planExtendedJoin(
+                left, right, kind, leftKeys: leftKeys, rightKeys: rightKeys, residual: residual, schema: schema,
+                required: required)
         case .sort(let input, let keys):
             let needed = keys.reduce(into: required) { $0.formUnion($1.expression.columns) }
             let child = try plan(input, required: needed, pushed: [])

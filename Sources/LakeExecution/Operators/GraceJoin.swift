@@ -44,21 +44,20 @@ struct GraceJoin {
         return (0..<batch.rowCount).map { encoded.hasNull[$0] ? 0 : encoded.hash($0) }
     }
 
-    /// Joins partition by partition; `makeJoiner` builds a joiner over one partition's build rows.
+    /// Joins partition by partition: `joinPartition` joins one partition's build rows with its
+    /// probe batches (a joiner and its probe, with the outer rows that partition owes).
     func join(
         build: [SpillFile], probe: [SpillFile], buildSchema: Schema, probeSchema: Schema,
-        makeJoiner: (RecordBatch) throws(ExecutionError) -> HashJoiner
-    ) throws(ExecutionError) -> [RecordBatch] {
+        joinPartition: (RecordBatch, [RecordBatch]) async throws -> [RecordBatch]
+    ) async throws -> [RecordBatch] {
         var output: [RecordBatch] = []
         for partition in 0..<Self.partitionCount {
+            try Task.checkCancellation()
             let buildRows = RecordBatch.concatenate(try build[partition].readAll(schema: buildSchema), schema: buildSchema)
             var reservation = MemoryReservation(budget)
             try reservation.require(HashJoiner.estimatedBytes(buildRows), for: "hash join (one spilled partition)")
-            let joiner = try makeJoiner(buildRows)
-            for index in 0..<probe[partition].batchCount {
-                let batch = try probe[partition].read(index, schema: probeSchema)
-                output.append(try joiner.probe(batch))
-            }
+            let probes = try probe[partition].readAll(schema: probeSchema)
+            output += try await joinPartition(buildRows, probes).filter { $0.rowCount > 0 }
         }
         return output
     }

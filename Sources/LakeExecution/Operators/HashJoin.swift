@@ -1,15 +1,45 @@
 import LakeColumnar
 
-/// The joins the executor runs.
+/// The joins the executor runs (SPEC.md §8.7).
+///
+/// `semi`, `anti`, `mark`, `nullAwareMark` and `single` are the subquery joins: they output the
+/// left input's columns (`mark` kinds add one BOOLEAN column, `single` the right input's columns).
+/// `nullAwareMark` and `single` always build the right side; `semi`, `anti` and `mark` may build
+/// the left one, then they answer once every probe batch has reported its matches.
 public enum JoinKind: String, Sendable {
     case inner = "INNER"
     case left = "LEFT"
+    case right = "RIGHT"
+    case full = "FULL"
+    /// Left rows with at least one match (`EXISTS`, `IN` as a WHERE conjunct).
+    case semi = "SEMI"
+    /// Left rows without a match (`NOT EXISTS`).
+    case anti = "ANTI"
+    /// Left rows plus a BOOLEAN column: whether a right row matches (never NULL; `EXISTS` in an
+    /// expression).
+    case mark = "MARK"
+    /// Left rows plus `key IN (right keys)` with SQL's NULL semantics: NULL when no match and the
+    /// left key is NULL or a right key is NULL (and the right side is not empty).
+    case nullAwareMark = "MARK_IN"
+    /// A LEFT join where a left row may match at most one right row, else an error (scalar
+    /// subqueries).
+    case single = "SINGLE"
+
+    /// Whether the output is the left columns (plus a mark), not left ++ right.
+    public var isSubqueryJoin: Bool {
+        switch self {
+        case .semi, .anti, .mark, .nullAwareMark: true
+        case .inner, .left, .right, .full, .single: false
+        }
+    }
 }
 
 /// Hash join on equality keys: the build side's rows go into a ``KeyTable`` with a chain per
 /// key; each probe batch looks its keys up and gathers the matching pairs with `take`. Rows whose
-/// key has a NULL never match. A residual condition is applied to the candidate pairs before
-/// LEFT JOIN decides which probe rows found no match.
+/// key has a NULL never match. A residual condition is applied to the candidate pairs (a whole
+/// batch of pairs at a time) before outer, semi, anti and mark joins decide which rows matched.
+/// Without keys the candidate pairs are every probe row with every build row, produced in blocks
+/// of about ``blockPairs`` pairs (a block nested-loop join, still evaluated vectorized).
 final class HashJoiner: Sendable {
     let build: RecordBatch
     let buildKeys: [PhysicalExpression]
@@ -19,11 +49,24 @@ final class HashJoiner: Sendable {
     /// Whether the build side is the right input (then output is probe ++ build).
     let buildIsRight: Bool
     let schema: Schema
+    /// Whether unmatched probe rows are output with NULLs for the build columns.
+    let probeOuter: Bool
+    /// Whether unmatched build rows are output (after every probe) with NULLs for the probe columns.
+    let buildOuter: Bool
+    /// Whether the output is made from the build rows' matches after the last probe batch
+    /// (`semi`, `anti` or `mark` with the left side built).
+    let answersFromBuild: Bool
+    /// Whether probes report the build rows they matched (``buildOuter`` or ``answersFromBuild``).
+    var tracksBuildRows: Bool { buildOuter || answersFromBuild }
+    /// Whether some build key is NULL (for `nullAwareMark`).
+    let buildHasNullKey: Bool
     private let table: KeyTable
     /// The fast path for one integer-like key.
     private let integerTable: IntegerKeyTable?
     private let first: [Int32]
     private let next: [Int32]
+    /// Candidate pairs per block of a join without keys.
+    static let blockPairs = 65_536
 
     init(
         build: RecordBatch, buildKeys: [PhysicalExpression], probeKeys: [PhysicalExpression],
@@ -36,14 +79,38 @@ final class HashJoiner: Sendable {
         self.kind = kind
         self.buildIsRight = buildIsRight
         self.schema = schema
+        switch kind {
+        case .left: (probeOuter, buildOuter) = buildIsRight ? (true, false) : (false, true)
+        case .right: (probeOuter, buildOuter) = buildIsRight ? (false, true) : (true, false)
+        case .full: (probeOuter, buildOuter) = (true, true)
+        case .single: (probeOuter, buildOuter) = (true, false)
+        case .inner, .semi, .anti, .mark, .nullAwareMark: (probeOuter, buildOuter) = (false, false)
+        }
+        answersFromBuild = !buildIsRight && (kind == .semi || kind == .anti || kind == .mark)
+        if kind == .nullAwareMark || kind == .single {
+            guard buildIsRight else { throw .failed("internal error: a \(kind.rawValue) join must build its right side") }
+        }
         let columns = try buildKeys.map { (key) throws(ExecutionError) in try ExpressionEvaluator.evaluate(key, build) }
         var first: [Int32] = []
-        var next = [Int32](repeating: -1, count: build.rowCount)
+        var next = [Int32](repeating: -1, count: columns.isEmpty ? 0 : build.rowCount)
+        var hasNull = false
+        if columns.isEmpty {
+            self.integerTable = nil
+            self.table = KeyTable(capacity: 0)
+            self.first = []
+            self.next = []
+            self.buildHasNullKey = false
+            return
+        }
         if columns.count == 1, IntegerKeyTable.accepts(columns[0].dataType), let integers = IntegerKeyTable.integers(columns[0]) {
             var integerTable = IntegerKeyTable(capacity: build.rowCount)
             let validity = integers.validity
             integers.values.withUnsafeBufferPointer { values in
-                for row in 0..<build.rowCount where validity?.isValid(row) ?? true {
+                for row in 0..<build.rowCount {
+                    guard validity?.isValid(row) ?? true else {
+                        hasNull = true
+                        continue
+                    }
                     let (id, isNew) = integerTable.findOrInsert(values[row])
                     if isNew {
                         first.append(Int32(row))
@@ -57,13 +124,18 @@ final class HashJoiner: Sendable {
             self.table = KeyTable(capacity: 0)
             self.first = first
             self.next = next
+            self.buildHasNullKey = hasNull
             return
         }
         self.integerTable = nil
         let keys = RowKeys.encode(columns, rowCount: build.rowCount)
         var table = KeyTable(capacity: build.rowCount)
         keys.bytes.withUnsafeBufferPointer { bytes in
-            for row in 0..<build.rowCount where !keys.hasNull[row] {
+            for row in 0..<build.rowCount {
+                guard !keys.hasNull[row] else {
+                    hasNull = true
+                    continue
+                }
                 let key = UnsafeBufferPointer(rebasing: bytes[keys.offsets[row]..<keys.offsets[row + 1]])
                 let (id, isNew) = table.findOrInsert(key, hash: keys.hash(row))
                 if isNew {
@@ -77,66 +149,201 @@ final class HashJoiner: Sendable {
         self.table = table
         self.first = first
         self.next = next
+        self.buildHasNullKey = hasNull
     }
 
+    /// The joined rows of one probe batch (build rows that must be remembered for an outer join
+    /// on the build side are dropped; use ``probeTracking(_:)`` then).
     func probe(_ batch: RecordBatch) throws(ExecutionError) -> RecordBatch {
-        let columns = try probeKeys.map { (key) throws(ExecutionError) in try ExpressionEvaluator.evaluate(key, batch) }
+        try probeTracking(batch).batch
+    }
+
+    /// The joined rows of one probe batch and, when the build side is outer, the build rows that
+    /// found a match.
+    func probeTracking(_ batch: RecordBatch) throws(ExecutionError) -> (batch: RecordBatch, matchedBuildRows: [Int32]) {
         var probeRows: [Int32] = []
         var buildRows: [Int32] = []
-        if let integerTable, let integers = IntegerKeyTable.integers(columns[0]) {
-            let validity = integers.validity
-            integers.values.withUnsafeBufferPointer { values in
-                for row in 0..<batch.rowCount where validity?.isValid(row) ?? true {
-                    guard let id = integerTable.find(values[row]) else { continue }
-                    var match = first[id]
-                    while match >= 0 {
-                        probeRows.append(Int32(row))
-                        buildRows.append(match)
-                        match = next[Int(match)]
+        var probeKeyHasNull: [Bool] = []
+        if buildKeys.isEmpty {
+            // Block nested loop: every probe row with every build row, a block at a time.
+            let buildCount = build.rowCount
+            if buildCount > 0 && batch.rowCount > 0 {
+                let rowsPerBlock = max(1, Self.blockPairs / buildCount)
+                var start = 0
+                while start < batch.rowCount {
+                    let end = min(batch.rowCount, start + rowsPerBlock)
+                    var blockProbe: [Int32] = []
+                    var blockBuild: [Int32] = []
+                    blockProbe.reserveCapacity((end - start) * buildCount)
+                    blockBuild.reserveCapacity((end - start) * buildCount)
+                    for row in start..<end {
+                        for buildRow in 0..<buildCount {
+                            blockProbe.append(Int32(truncatingIfNeeded: row))
+                            blockBuild.append(Int32(truncatingIfNeeded: buildRow))
+                        }
+                    }
+                    try applyResidual(batch, &blockProbe, &blockBuild)
+                    probeRows.append(contentsOf: blockProbe)
+                    buildRows.append(contentsOf: blockBuild)
+                    start = end
+                }
+            }
+        } else {
+            let columns = try probeKeys.map { (key) throws(ExecutionError) in try ExpressionEvaluator.evaluate(key, batch) }
+            if kind == .nullAwareMark { probeKeyHasNull = [Bool](repeating: false, count: batch.rowCount) }
+            if let integerTable, let integers = IntegerKeyTable.integers(columns[0]) {
+                let validity = integers.validity
+                let trackNulls = kind == .nullAwareMark
+                integers.values.withUnsafeBufferPointer { values in
+                    for row in 0..<batch.rowCount {
+                        guard validity?.isValid(row) ?? true else {
+                            if trackNulls { probeKeyHasNull[row] = true }
+                            continue
+                        }
+                        guard let id = integerTable.find(values[row]) else { continue }
+                        var match = first[id]
+                        while match >= 0 {
+                            probeRows.append(Int32(row))
+                            buildRows.append(match)
+                            match = next[Int(match)]
+                        }
+                    }
+                }
+            } else {
+                let keys = RowKeys.encode(columns, rowCount: batch.rowCount)
+                let trackNulls = kind == .nullAwareMark
+                keys.bytes.withUnsafeBufferPointer { bytes in
+                    for row in 0..<batch.rowCount {
+                        guard !keys.hasNull[row] else {
+                            if trackNulls { probeKeyHasNull[row] = true }
+                            continue
+                        }
+                        let key = UnsafeBufferPointer(rebasing: bytes[keys.offsets[row]..<keys.offsets[row + 1]])
+                        guard let id = table.find(key, hash: keys.hash(row)) else { continue }
+                        var match = first[id]
+                        while match >= 0 {
+                            probeRows.append(Int32(row))
+                            buildRows.append(match)
+                            match = next[Int(match)]
+                        }
                     }
                 }
             }
-            return try finishProbe(batch, probeRows, buildRows)
+            try applyResidual(batch, &probeRows, &buildRows)
         }
-        let keys = RowKeys.encode(columns, rowCount: batch.rowCount)
-        keys.bytes.withUnsafeBufferPointer { bytes in
-            for row in 0..<batch.rowCount where !keys.hasNull[row] {
-                let key = UnsafeBufferPointer(rebasing: bytes[keys.offsets[row]..<keys.offsets[row + 1]])
-                guard let id = table.find(key, hash: keys.hash(row)) else { continue }
-                var match = first[id]
-                while match >= 0 {
-                    probeRows.append(Int32(row))
-                    buildRows.append(match)
-                    match = next[Int(match)]
-                }
-            }
-        }
-        return try finishProbe(batch, probeRows, buildRows)
+        return try finish(batch, probeRows, buildRows, probeKeyHasNull)
     }
 
-    private func finishProbe(_ batch: RecordBatch, _ probeRowsIn: [Int32], _ buildRowsIn: [Int32]) throws(ExecutionError)
-        -> RecordBatch
+    /// Keeps the candidate pairs for which the residual is true.
+    private func applyResidual(_ batch: RecordBatch, _ probeRows: inout [Int32], _ buildRows: inout [Int32])
+        throws(ExecutionError)
     {
-        var probeRows = probeRowsIn
-        var buildRows = buildRowsIn
-        var joined = assemble(batch, probeRows, buildRows)
-        if let residual {
-            let keep = try ExpressionEvaluator.select(residual, joined)
-            if keep.count != joined.rowCount {
-                probeRows = keep.map { probeRows[Int($0)] }
-                buildRows = keep.map { buildRows[Int($0)] }
-                joined = assemble(batch, probeRows, buildRows)
-            }
+        guard let residual, !probeRows.isEmpty else { return }
+        let pairs = pairBatch(batch, probeRows, buildRows)
+        let keep = try ExpressionEvaluator.select(residual, pairs)
+        if keep.count == probeRows.count { return }
+        var keptProbe: [Int32] = []
+        var keptBuild: [Int32] = []
+        keptProbe.reserveCapacity(keep.count)
+        keptBuild.reserveCapacity(keep.count)
+        for index in keep {
+            keptProbe.append(probeRows[Int(index)])
+            keptBuild.append(buildRows[Int(index)])
         }
-        guard kind == .left else { return joined }
+        probeRows = keptProbe
+        buildRows = keptBuild
+    }
+
+    /// The output of one probe batch from its matching pairs (in probe-row order).
+    private func finish(_ batch: RecordBatch, _ probeRows: [Int32], _ buildRows: [Int32], _ probeKeyHasNull: [Bool])
+        throws(ExecutionError) -> (batch: RecordBatch, matchedBuildRows: [Int32])
+    {
+        let matchedBuild = tracksBuildRows ? buildRows : []
+        if answersFromBuild { return (RecordBatch.concatenate([], schema: schema), matchedBuild) }
+        switch kind {
+        case .semi, .anti:
+            var matched = [Bool](repeating: false, count: batch.rowCount)
+            for row in probeRows { matched[Int(row)] = true }
+            let wanted = kind == .semi
+            var rows: [Int32] = []
+            for row in 0..<batch.rowCount where matched[row] == wanted { rows.append(Int32(truncatingIfNeeded: row)) }
+            if rows.count == batch.rowCount { return (RecordBatch(schema: schema, columns: batch.columns, rowCount: batch.rowCount), []) }
+            let taken = rows.withUnsafeBufferPointer { batch.take($0) }
+            return (RecordBatch(schema: schema, columns: taken.columns, rowCount: rows.count), [])
+        case .mark, .nullAwareMark:
+            var values = ContiguousArray<Bool>(repeating: false, count: batch.rowCount)
+            for row in probeRows { values[Int(row)] = true }
+            var validity: ValidityBitmap?
+            if kind == .nullAwareMark && build.rowCount > 0 {
+                var valid = [Bool](repeating: true, count: batch.rowCount)
+                var anyNull = false
+                for row in 0..<batch.rowCount where !values[row] {
+                    if buildHasNullKey || (row < probeKeyHasNull.count && probeKeyHasNull[row]) {
+                        valid[row] = false
+                        anyNull = true
+                    }
+                }
+                if anyNull { validity = ValidityBitmap(valid) }
+            }
+            let mark = Column.boolean(PrimitiveColumn(values: values, validity: validity))
+            return (RecordBatch(schema: schema, columns: batch.columns + [mark], rowCount: batch.rowCount), [])
+        case .single:
+            var previous: Int32 = -1
+            for row in probeRows {
+                if row == previous {
+                    throw .failed("more than one row returned by a subquery used as an expression")
+                }
+                previous = row
+            }
+        case .inner, .left, .right, .full:
+            break
+        }
+        let joined = assemble(batch, probeRows, buildRows)
+        guard probeOuter else { return (joined, matchedBuild) }
         var matched = [Bool](repeating: false, count: batch.rowCount)
         for row in probeRows { matched[Int(row)] = true }
-        let unmatched = (0..<batch.rowCount).filter { !matched[$0] }.map { Int32($0) }
-        guard !unmatched.isEmpty else { return joined }
+        var unmatched: [Int32] = []
+        for row in 0..<batch.rowCount where !matched[row] { unmatched.append(Int32(truncatingIfNeeded: row)) }
+        guard !unmatched.isEmpty else { return (joined, matchedBuild) }
         let probePart = unmatched.withUnsafeBufferPointer { batch.take($0) }
         let nullColumns = build.schema.fields.map { Column.allNull($0.type, count: unmatched.count) }
-        let extra = RecordBatch(schema: schema, columns: probePart.columns + nullColumns, rowCount: unmatched.count)
-        return RecordBatch.concatenate([joined, extra], schema: schema)
+        let columns = buildIsRight ? probePart.columns + nullColumns : nullColumns + probePart.columns
+        let extra = RecordBatch(schema: schema, columns: columns, rowCount: unmatched.count)
+        return (RecordBatch.concatenate([joined, extra], schema: schema), matchedBuild)
+    }
+
+    /// The build rows no probe row matched, with NULLs for the probe columns (outer joins whose
+    /// outer side was built). `matched` has one flag per build row.
+    func unmatchedBuildRows(_ matched: [Bool], probeSchema: Schema) -> RecordBatch {
+        var rows: [Int32] = []
+        for row in 0..<build.rowCount where !matched[row] { rows.append(Int32(truncatingIfNeeded: row)) }
+        let buildPart = rows.withUnsafeBufferPointer { build.take($0) }
+        let nullColumns = probeSchema.fields.map { Column.allNull($0.type, count: rows.count) }
+        let columns = buildIsRight ? nullColumns + buildPart.columns : buildPart.columns + nullColumns
+        return RecordBatch(schema: schema, columns: columns, rowCount: rows.count)
+    }
+
+    /// The answer of a `semi`, `anti` or `mark` join whose left side was built, once every probe
+    /// batch has reported its matches (`matched` has one flag per build row).
+    func answerFromBuild(_ matched: [Bool]) -> RecordBatch {
+        if kind == .mark {
+            let mark = Column.boolean(PrimitiveColumn(values: ContiguousArray(matched)))
+            return RecordBatch(schema: schema, columns: build.columns + [mark], rowCount: build.rowCount)
+        }
+        let wanted = kind == .semi
+        var rows: [Int32] = []
+        for row in 0..<build.rowCount where matched[row] == wanted { rows.append(Int32(truncatingIfNeeded: row)) }
+        let taken = rows.withUnsafeBufferPointer { build.take($0) }
+        return RecordBatch(schema: schema, columns: taken.columns, rowCount: rows.count)
+    }
+
+    /// Probe and build columns of the candidate pairs, left input first (what residuals read).
+    private func pairBatch(_ batch: RecordBatch, _ probeRows: [Int32], _ buildRows: [Int32]) -> RecordBatch {
+        let probeColumns = probeRows.withUnsafeBufferPointer { rows in batch.columns.map { $0.take(rows) } }
+        let buildColumns = buildRows.withUnsafeBufferPointer { rows in build.columns.map { $0.take(rows) } }
+        let columns = buildIsRight ? probeColumns + buildColumns : buildColumns + probeColumns
+        let fields = buildIsRight ? batch.schema.fields + build.schema.fields : build.schema.fields + batch.schema.fields
+        return RecordBatch(schema: Schema(fields), columns: columns, rowCount: probeRows.count)
     }
 
     private func assemble(_ batch: RecordBatch, _ probeRows: [Int32], _ buildRows: [Int32]) -> RecordBatch {

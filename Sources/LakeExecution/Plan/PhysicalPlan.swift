@@ -57,6 +57,8 @@ public indirect enum PhysicalPlan: Sendable {
             "PROJECT " + zip(expressions, schema.fields).map { "\($1.name) := \($0)" }.joined(separator: ", ")
         case .aggregate(_, let groups, let aggregates, _):
             "HASH_AGGREGATE groups=[\(groups.map(\.description).joined(separator: ", "))] aggregates=[\(aggregates.map(\.description).joined(separator: ", "))]"
+        case .hashJoin(_, _, let kind, let leftKeys, _, let residual, _) where leftKeys.isEmpty:
+            "NESTED_LOOP_JOIN \(kind.rawValue)" + (residual.map { " filter \($0)" } ?? "")
         case .hashJoin(_, _, let kind, let leftKeys, let rightKeys, let residual, _):
             "HASH_JOIN \(kind.rawValue) on [\(zip(leftKeys, rightKeys).map { "\($0) = \($1)" }.joined(separator: ", "))]"
                 + (residual.map { " filter \($0)" } ?? "")
@@ -127,7 +129,7 @@ public struct Executor: Sendable {
 
     private func now() -> UInt64 { DispatchFreeClock.nanoseconds() }
 
-    private func run(_ plan: PhysicalPlan, node: Int) async throws -> [RecordBatch] {
+    func run(_ plan: PhysicalPlan, node: Int) async throws -> [RecordBatch] {
         // A fused filter/project chain over a scan records its stages itself.
         if Self.pipeline(plan) != nil { return try await runUntimed(plan, node: node) }
         let start = now()
@@ -202,33 +204,49 @@ public struct Executor: Sendable {
             }
             return [aggregator.finish()]
         case .hashJoin(let left, let right, let kind, let leftKeys, let rightKeys, let residual, let schema):
-            async let leftBatches = run(left, node: childNodes[0])
-            var rightBatches = try await run(right, node: childNodes[1])
-            var leftList = try await leftBatches
+            var leftList: [RecordBatch]
+            var rightBatches: [RecordBatch]
+            if let target = Self.keyFilterTarget(kind, leftKeys: leftKeys, rightKeys: rightKeys, right: right) {
+                // The right side aggregates by the join key: only keys the left side has matter.
+                leftList = try await run(left, node: childNodes[0])
+                rightBatches = try await runKeyFiltered(target, right, leftList, node: childNodes[1])
+            } else if let target = Self.scanKeyFilterTarget(kind, leftKeys: leftKeys, rightKeys: rightKeys, right: right) {
+                // The right side is a filtered scan: skip its rows whose key the left side lacks.
+                leftList = try await run(left, node: childNodes[0])
+                rightBatches = try await runScanKeyFiltered(target, right, leftList, node: childNodes[1])
+            } else {
+                async let leftBatches = run(left, node: childNodes[0])
+                rightBatches = try await run(right, node: childNodes[1])
+                leftList = try await leftBatches
+            }
             let leftRows = leftList.reduce(0) { $0 + $1.rowCount }
             let rightRows = rightBatches.reduce(0) { $0 + $1.rowCount }
-            // Build the smaller side; LEFT JOIN must probe with the left side.
-            let buildRight = kind == .left || rightRows <= leftRows
+            // Build the smaller side; MARK_IN and SINGLE joins build the right side.
+            let buildRight = kind == .nullAwareMark || kind == .single || rightRows <= leftRows
             let buildBytes =
                 (buildRight ? rightBatches : leftList).reduce(0) { $0 + $1.memoryBytes }
                 + (buildRight ? rightRows : leftRows) * 40
             var reservation = MemoryReservation(memory)
             if !reservation.update(to: buildBytes * 2) {
-                // Over budget: a grace hash join, partition by partition from spill files.
-                guard !leftKeys.isEmpty else {
-                    throw ExecutionError.outOfMemoryBudget(operator: "join without equality keys", limit: memory.limit)
+                // Over budget: a grace hash join, partition by partition from spill files. MARK_IN
+                // depends on NULLs anywhere in the build side, so it cannot be split by key.
+                guard !leftKeys.isEmpty, kind != .nullAwareMark else {
+                    throw ExecutionError.outOfMemoryBudget(
+                        operator: leftKeys.isEmpty ? "join without equality keys" : "IN (subquery)", limit: memory.limit)
                 }
                 let grace = GraceJoin(budget: memory)
                 let leftFiles = try grace.partition(&leftList, keys: leftKeys)
                 let rightFiles = try grace.partition(&rightBatches, keys: rightKeys)
-                return try grace.join(
+                let probeSchema = buildRight ? left.schema : right.schema
+                return try await grace.join(
                     build: buildRight ? rightFiles : leftFiles, probe: buildRight ? leftFiles : rightFiles,
-                    buildSchema: buildRight ? right.schema : left.schema, probeSchema: buildRight ? left.schema : right.schema
-                ) { (build) throws(ExecutionError) in
-                    try HashJoiner(
+                    buildSchema: buildRight ? right.schema : left.schema, probeSchema: probeSchema
+                ) { build, probes in
+                    let joiner = try HashJoiner(
                         build: build, buildKeys: buildRight ? rightKeys : leftKeys,
                         probeKeys: buildRight ? leftKeys : rightKeys, residual: residual, kind: kind,
                         buildIsRight: buildRight, schema: schema)
+                    return try await probeAll(joiner, probes, probeSchema: probeSchema, schema: schema)
                 }
             }
             let build = RecordBatch.concatenate(buildRight ? rightBatches : leftList, schema: buildRight ? right.schema : left.schema)
@@ -236,30 +254,8 @@ public struct Executor: Sendable {
                 build: build, buildKeys: buildRight ? rightKeys : leftKeys,
                 probeKeys: buildRight ? leftKeys : rightKeys, residual: residual, kind: kind, buildIsRight: buildRight,
                 schema: schema)
-            // Probe batch by batch (morsels), in parallel; the probe side is never concatenated.
-            let probes = (buildRight ? leftList : rightBatches).flatMap(Self.morsels).filter { $0.rowCount > 0 }
-            if probes.isEmpty { return [RecordBatch.concatenate([], schema: schema)] }
-            if threads <= 1 || probes.count == 1 {
-                return try probes.map { (batch) throws(ExecutionError) in try joiner.probe(batch) }
-            }
-            var output = [RecordBatch?](repeating: nil, count: probes.count)
-            try await withThrowingTaskGroup(of: (Int, RecordBatch).self) { group in
-                var next = 0
-                while next < probes.count && next < threads {
-                    let index = next
-                    group.addTask { (index, try joiner.probe(probes[index])) }
-                    next += 1
-                }
-                while let (index, batch) = try await group.next() {
-                    output[index] = batch
-                    if next < probes.count {
-                        let index = next
-                        group.addTask { (index, try joiner.probe(probes[index])) }
-                        next += 1
-                    }
-                }
-            }
-            return output.compactMap { $0 }
+            let probeSchema = buildRight ? left.schema : right.schema
+            return try await probeAll(joiner, (buildRight ? leftList : rightBatches), probeSchema: probeSchema, schema: schema)
         case .sort(let input, let keys, let limit) where limit == nil:
             // Full sort: streamed into an external sorter that spills sorted runs over budget.
             let sorter = ExternalSorter(keys: keys, schema: input.schema, budget: memory)
@@ -331,6 +327,52 @@ public struct Executor: Sendable {
             return try await WindowOperator.evaluate(
                 batches, schema: input.schema, calls: calls, passing: passing, schema: schema, threads: threads)
         }
+    }
+
+    /// Probes `joiner` with every batch (as morsels, in parallel), then adds the build rows no
+    /// probe row matched when the join is outer on its build side (SPEC.md §8.7).
+    private func probeAll(_ joiner: HashJoiner, _ probeBatches: [RecordBatch], probeSchema: Schema, schema: Schema)
+        async throws -> [RecordBatch]
+    {
+        let probes = probeBatches.flatMap(Self.morsels).filter { $0.rowCount > 0 }
+        var output = [RecordBatch?](repeating: nil, count: probes.count)
+        var matched = [Bool](repeating: false, count: joiner.tracksBuildRows ? joiner.build.rowCount : 0)
+        if threads <= 1 || probes.count <= 1 {
+            for (index, batch) in probes.enumerated() {
+                let (joined, rows) = try joiner.probeTracking(batch)
+                output[index] = joined
+                for row in rows { matched[Int(row)] = true }
+            }
+        } else {
+            try await withThrowingTaskGroup(of: (Int, RecordBatch, [Int32]).self) { group in
+                var next = 0
+                while next < probes.count && next < threads {
+                    let index = next
+                    group.addTask {
+                        let (joined, rows) = try joiner.probeTracking(probes[index])
+                        return (index, joined, rows)
+                    }
+                    next += 1
+                }
+                while let (index, batch, rows) = try await group.next() {
+                    output[index] = batch
+                    for row in rows { matched[Int(row)] = true }
+                    if next < probes.count {
+                        let index = next
+                        group.addTask {
+                            let (joined, rows) = try joiner.probeTracking(probes[index])
+                            return (index, joined, rows)
+                        }
+                        next += 1
+                    }
+                }
+            }
+        }
+        var result = output.compactMap { $0 }
+        if joiner.answersFromBuild { return [joiner.answerFromBuild(matched)] }
+        if joiner.buildOuter { result.append(joiner.unmatchedBuildRows(matched, probeSchema: probeSchema)) }
+        if result.isEmpty { result.append(RecordBatch.concatenate([], schema: schema)) }
+        return result
     }
 
     /// Two-phase aggregation over a scan pipeline: `threads` workers each pull partitions, run the
@@ -661,7 +703,7 @@ public struct Executor: Sendable {
     }
 
     /// Reads every partition of `source` through `transform`, up to `threads` at a time, in order.
-    private func parallel(
+    func parallel(
         _ source: any BatchSource, scanNode: Int?, _ transform: @escaping @Sendable (RecordBatch) throws -> RecordBatch
     ) async throws -> [RecordBatch] {
         let executor = self

@@ -22,6 +22,8 @@ extension Binder {
         /// Where window calls of this SELECT are collected; `nil` where windows are not allowed.
         var windows: WindowState?
         var insideWindow = false
+        /// The values of subqueries already joined to the plan (SPEC.md §8.7).
+        var subqueries: SubqueryValues = [:]
 
         init(scope: Scope, aggregation: AggregationState? = nil) {
             self.scope = scope
@@ -149,8 +151,16 @@ extension Binder {
             for item in list { values.append(try bindExpression(item, context)) }
             let type = try commonType(values, position)
             return .call(negated ? .notInList : .inList, try values.map { try coerce($0, to: type, position) }, .boolean)
-        case .inSubquery(_, _, _, let position), .exists(_, _, let position), .subquery(_, let position):
-            throw SQLError("subqueries in expressions are not supported yet", at: position, help: "Rewrite the subquery as a JOIN.")
+        case .inSubquery(_, _, let negated, let position), .exists(_, let negated, let position):
+            guard let value = context.subqueries[position] else {
+                throw SQLError("subqueries are only supported in WHERE and the select list", at: position)
+            }
+            return negated ? .call(.not, [value], .boolean) : value
+        case .subquery(_, let position):
+            guard let value = context.subqueries[position] else {
+                throw SQLError("subqueries are only supported in WHERE and the select list", at: position)
+            }
+            return value
         case .like(let operand, let pattern, let escape, let caseInsensitive, let negated, let position):
             var escapeValue: BoundExpression?
             if let escape {

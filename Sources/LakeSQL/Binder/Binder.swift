@@ -9,6 +9,8 @@ public struct Binder {
     var ctes: [String: SQLQuery] = [:]
     /// `current_timestamp` of the statement, read once (SPEC.md §8.8).
     let statementTime: Int64 = Binder.wallClockMicroseconds()
+    /// The column lists of `WITH name (a, b) AS (…)`, by lowercased name.
+    var cteColumns: [String: [SQLIdentifier]] = [:]
 
     public init(catalog: any SQLCatalog) {
         self.catalog = catalog
@@ -19,10 +21,16 @@ public struct Binder {
         var qualifier: String?
         var name: String
         var type: DataType
+        /// Left out of an unqualified `*` and not found by an unqualified name: the right copy of
+        /// a USING column, subquery results (SPEC.md §8.7).
+        var hidden = false
     }
 
     struct Scope {
         var columns: [ScopeColumn]
+        /// Where the columns of an enclosing query start (a correlated subquery's WHERE): names
+        /// are looked up there only when no column before it matches.
+        var outerStart: Int? = nil
     }
 
     public func bind(_ statement: SQLStatement) throws -> BoundStatement {
@@ -39,7 +47,10 @@ public struct Binder {
 
     func bind(_ query: SQLQuery) throws -> (plan: LogicalPlan, scope: Scope) {
         var binder = self
-        for cte in query.with { binder.ctes[cte.name.text.lowercased()] = cte.query }
+        for cte in query.with {
+            binder.ctes[cte.name.text.lowercased()] = cte.query
+            binder.cteColumns[cte.name.text.lowercased()] = cte.columns
+        }
         guard case .select(let select) = query.body else {
             if case .nested(let inner) = query.body, query.orderBy.isEmpty, query.limit == nil, query.offset == nil {
                 return try binder.bind(inner)
@@ -60,9 +71,15 @@ public struct Binder {
     func bindSelect(_ select: SelectStatement, query: SQLQuery) throws -> (plan: LogicalPlan, scope: Scope) {
         let (select, query) = try resolvingNamedWindows(select, query)
         var (plan, scope) = try bindFrom(select.from)
-        if let condition = select.whereClause {
-            try rejectWindows(condition, clause: "WHERE")
-            let predicate = try bindPredicate(condition, Context(scope: scope), clause: "WHERE")
+        var whereClause = select.whereClause
+        var whereContext = Context(scope: scope)
+        if let condition = whereClause { try rejectWindows(condition, clause: "WHERE") }
+        if let condition = whereClause, containsSubquery(condition) {
+            (plan, scope, whereClause, whereContext.subqueries) = try attachWhereSubqueries(condition, plan, scope)
+            whereContext.scope = scope
+        }
+        if let condition = whereClause {
+            let predicate = try bindPredicate(condition, whereContext, clause: "WHERE")
             plan = .filter(plan, predicate)
         }
 
@@ -76,6 +93,7 @@ public struct Binder {
                 let excluded = Set(exclude.map { $0.text.lowercased() })
                 var matched = false
                 for column in scope.columns {
+                    if qualifier == nil && column.hidden { continue }
                     if let qualifier, column.qualifier?.lowercased() != qualifier.text.lowercased() { continue }
                     matched = true
                     if excluded.contains(column.name.lowercased()) { continue }
@@ -122,13 +140,23 @@ public struct Binder {
             || (select.qualify.map(containsAggregate) ?? false)
             || orderItems.contains { containsAggregate($0.expression) }
 
+        // Subqueries in the select list join the plan before it is projected (SPEC.md §8.7).
+        var itemSubqueries: SubqueryValues = [:]
+        for item in items where !hasAggregates && containsSubquery(item.expression) {
+            (plan, scope) = try attachExpressionSubqueries(item.expression, plan, scope, &itemSubqueries)
+        }
+
         var context = Context(scope: scope)
+        context.subqueries = itemSubqueries
         if hasAggregates {
             let inputContext = Context(scope: scope)
             let groups = try groupExpressions.map { try bindExpression($0, inputContext) }
             let state = AggregationState(groups: groups, groupSources: groupExpressions)
             context = Context(scope: scope, aggregation: state)
             context.windows = WindowState(base: 0)
+            // Scalar subqueries of the select list and HAVING join the aggregate's output.
+            let late = try aggregateSubqueries(items.map(\.expression) + (select.having.map { [$0] } ?? []))
+            for subquery in late { context.subqueries[subquery.position] = .column(0, subquery.type) }
             // Bind everything that reads aggregates now, so all aggregate calls are known.
             let boundItems = try items.map { try bindExpression($0.expression, context) }
             let having = try select.having.map { try bindPredicate($0, context, clause: "HAVING") }
@@ -152,6 +180,12 @@ public struct Binder {
                 fields.append(Field("agg\(index)", aggregate.type))
             }
             plan = .aggregate(plan, groups: groups, aggregates: state.aggregates, Schema(fields))
+            for subquery in late {
+                context.subqueries[subquery.position] = .column(plan.schema.count, subquery.type)
+                plan = .extendedJoin(
+                    plan, subquery.plan, .single, leftKeys: [], rightKeys: [], residual: nil,
+                    Schema(plan.schema.fields + subquery.plan.schema.fields))
+            }
             context.aggregated = true
             if let having = select.having {
                 plan = .filter(plan, try bindPredicate(having, context, clause: "HAVING"))
@@ -265,7 +299,15 @@ public struct Binder {
             {
                 var inner = self
                 inner.ctes[name.name.text.lowercased()] = nil
-                let (plan, scope) = try inner.bind(cte)
+                let (plan, boundScope) = try inner.bind(cte)
+                var scope = boundScope
+                let columnNames = cteColumns[name.name.text.lowercased()] ?? []
+                if columnNames.count > scope.columns.count {
+                    throw SQLError(
+                        "WITH \(name.name.text) names \(columnNames.count) columns but its query returns \(scope.columns.count)",
+                        at: position)
+                }
+                for (index, column) in columnNames.enumerated() { scope.columns[index].name = column.text }
                 return (plan, requalify(scope, alias?.name.text ?? name.name.text, alias: alias))
             }
             var travel: TimeTravelSpec?
@@ -321,51 +363,7 @@ public struct Binder {
             let (plan, scope) = try bind(query)
             return (plan, requalify(scope, alias?.name.text ?? "subquery", alias: alias))
         case .join(let left, let kind, let right, let condition, let position):
-            let (leftPlan, leftScope) = try bindTableReference(left)
-            let (rightPlan, rightScope) = try bindTableReference(right)
-            let merged = Scope(columns: leftScope.columns + rightScope.columns)
-            let leftCount = leftScope.columns.count
-            guard kind == .inner || kind == .left || kind == .cross else {
-                throw SQLError("\(kind.rawValue) JOIN is not supported yet", at: position)
-            }
-            var conjuncts: [BoundExpression] = []
-            switch condition {
-            case .on(let expression):
-                conjuncts = splitAnd(try bindPredicate(expression, Context(scope: merged), clause: "ON"))
-            case .using(let names):
-                for name in names {
-                    let l = try resolve(SQLName([name]), leftScope, position: position)
-                    let r = try resolve(SQLName([name]), rightScope, position: position)
-                    let (lc, rc) = try coercePair(.column(l.index, l.type), .column(leftCount + r.index, r.type), position)
-                    conjuncts.append(.call(.equal, [lc, rc], .boolean))
-                }
-            case .none:
-                if kind != .cross { throw SQLError("\(kind.rawValue) JOIN needs ON or USING", at: position) }
-            }
-            var leftKeys: [BoundExpression] = []
-            var rightKeys: [BoundExpression] = []
-            var residual: [BoundExpression] = []
-            for conjunct in conjuncts {
-                if case .call(.equal, let sides, _) = conjunct {
-                    let a = sides[0].columns
-                    let b = sides[1].columns
-                    if !a.isEmpty, !b.isEmpty, a.allSatisfy({ $0 < leftCount }), b.allSatisfy({ $0 >= leftCount }) {
-                        leftKeys.append(sides[0])
-                        rightKeys.append(sides[1].remapped { $0 - leftCount })
-                        continue
-                    }
-                    if !a.isEmpty, !b.isEmpty, b.allSatisfy({ $0 < leftCount }), a.allSatisfy({ $0 >= leftCount }) {
-                        leftKeys.append(sides[1])
-                        rightKeys.append(sides[0].remapped { $0 - leftCount })
-                        continue
-                    }
-                }
-                residual.append(conjunct)
-            }
-            let plan = LogicalPlan.join(
-                leftPlan, rightPlan, inner: kind != .left, leftKeys: leftKeys, rightKeys: rightKeys,
-                residual: andAll(residual), schema(of: merged))
-            return (plan, merged)
+            return try bindJoin(left, kind, right, condition, position)
         }
     }
 
@@ -403,12 +401,17 @@ public struct Binder {
         func matches(_ text: String, _ identifier: SQLIdentifier) -> Bool {
             identifier.isQuoted ? text == identifier.text || text.lowercased() == identifier.text.lowercased() : text.lowercased() == identifier.text.lowercased()
         }
-        let found = scope.columns.indices.filter { index in
-            let column = scope.columns[index]
-            guard matches(column.name, target) else { return false }
-            if let qualifier { return column.qualifier.map { matches($0, qualifier) } ?? false }
-            return true
+        func matching(_ range: Range<Int>) -> [Int] {
+            range.filter { index in
+                let column = scope.columns[index]
+                guard matches(column.name, target) else { return false }
+                if let qualifier { return column.qualifier.map { matches($0, qualifier) } ?? false }
+                return !column.hidden
+            }
         }
+        let innerEnd = scope.outerStart ?? scope.columns.count
+        var found = matching(0..<innerEnd)
+        if found.isEmpty && innerEnd < scope.columns.count { found = matching(innerEnd..<scope.columns.count) }
         if found.count > 1 {
             throw SQLError(
                 "column reference \"\(name)\" is ambiguous", at: position,

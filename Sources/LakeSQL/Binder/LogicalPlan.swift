@@ -142,6 +142,12 @@ public indirect enum LogicalPlan: Sendable {
     case setOperation(SetOperationKind, all: Bool, LogicalPlan, LogicalPlan, Schema)
     /// Window functions over the input: its columns, then one column per window (SPEC.md §8.6).
     case window(LogicalPlan, [BoundWindow], Schema)
+    /// The joins beyond inner and left (SPEC.md §8.7): RIGHT and FULL (output left ++ right), the
+    /// subquery joins SEMI and ANTI (output the left columns), MARK and MARK_IN (the left columns
+    /// and a BOOLEAN) and SINGLE (left ++ right, at most one match per left row).
+    case extendedJoin(
+        LogicalPlan, LogicalPlan, LogicalJoinKind, leftKeys: [BoundExpression], rightKeys: [BoundExpression],
+        residual: BoundExpression?, Schema)
 
     public var schema: Schema {
         switch self {
@@ -151,6 +157,7 @@ public indirect enum LogicalPlan: Sendable {
         case .project(_, _, let schema), .aggregate(_, _, _, let schema), .join(_, _, _, _, _, _, let schema): schema
         case .union(_, let schema), .setOperation(_, _, _, _, let schema): schema
         case .window(_, _, let schema): schema
+        case .extendedJoin(_, _, _, _, _, _, let schema): schema
         }
     }
 }
@@ -159,6 +166,23 @@ public indirect enum LogicalPlan: Sendable {
 public enum SetOperationKind: String, Sendable {
     case intersect = "INTERSECT"
     case except = "EXCEPT"
+}
+
+/// The kinds of ``LogicalPlan/extendedJoin(_:_:_:leftKeys:rightKeys:residual:_:)``; the raw
+/// values are the executor's `JoinKind` names.
+public enum LogicalJoinKind: String, Sendable {
+    case right = "RIGHT"
+    case full = "FULL"
+    /// Left rows with a match (`EXISTS`, `IN (SELECT …)` as a WHERE conjunct).
+    case semi = "SEMI"
+    /// Left rows without a match (`NOT EXISTS`, correlated `NOT IN`).
+    case anti = "ANTI"
+    /// Left rows and whether some right row matches (`EXISTS` inside an expression).
+    case mark = "MARK"
+    /// Left rows and `key IN (right keys)` with SQL's NULL semantics (uncorrelated `IN (SELECT …)`).
+    case nullAwareMark = "MARK_IN"
+    /// LEFT join with at most one match per left row, else an error (scalar subqueries).
+    case single = "SINGLE"
 }
 
 /// A bound statement: a query, or EXPLAIN [ANALYZE] of one.

@@ -26,6 +26,9 @@ public enum Optimizer {
             return .join(
                 optimize(left), optimize(right), inner: inner, leftKeys: leftKeys, rightKeys: rightKeys, residual: residual,
                 schema)
+        case .extendedJoin(let left, let right, let kind, let leftKeys, let rightKeys, let residual, let schema):
+            return .extendedJoin(
+                optimize(left), optimize(right), kind, leftKeys: leftKeys, rightKeys: rightKeys, residual: residual, schema)
         case .sort(let input, let keys): return .sort(optimize(input), keys)
         case .limit(let input, let limit, let offset): return .limit(optimize(input), limit: limit, offset: offset)
         case .distinct(let input): return .distinct(optimize(input))
@@ -79,6 +82,19 @@ public enum Optimizer {
             let newRight = pushFilter(right, toRight)
             let joined = LogicalPlan.join(
                 newLeft, newRight, inner: inner, leftKeys: leftKeys, rightKeys: rightKeys, residual: and(residuals), schema)
+            return and(above).map { .filter(joined, $0) } ?? joined
+        case .extendedJoin(let left, let right, let kind, let leftKeys, let rightKeys, let residual, let schema)
+        where kind != .full && kind != .right:
+            // Conjuncts over the left input alone filter it before a subquery join.
+            let leftCount = left.schema.count
+            var toLeft: [BoundExpression] = []
+            var above: [BoundExpression] = []
+            for predicate in predicates {
+                let columns = predicate.columns
+                if !columns.isEmpty && columns.allSatisfy({ $0 < leftCount }) { toLeft.append(predicate) } else { above.append(predicate) }
+            }
+            let joined = LogicalPlan.extendedJoin(
+                pushFilter(left, toLeft), right, kind, leftKeys: leftKeys, rightKeys: rightKeys, residual: residual, schema)
             return and(above).map { .filter(joined, $0) } ?? joined
         default:
             return .filter(input, and(predicates)!)
