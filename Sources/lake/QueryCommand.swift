@@ -81,7 +81,7 @@ extension Lake {
                     spillDirectory: tempDirectory)
                 let results = try await engine.run(text)
                 if format == .parquet, let output {
-                    guard let last = results.last else { return }
+                    guard let last = results.last(where: { !$0.schema.fields.isEmpty }) else { return }
                     var options = try writer.options()
                     options.threads = global.resolvedThreads
                     let parquetWriter = try ParquetFileWriter(path: output, schema: last.schema, options: options)
@@ -92,7 +92,8 @@ extension Lake {
                 let textFormat = format?.outputFormat ?? (Terminal.standardOutputIsTerminal ? .table : .csv)
                 var sink = OutputSink(path: output)
                 try sink.open()
-                for result in results {
+                // SET gives a result without columns: nothing to print.
+                for result in results where !result.schema.fields.isEmpty {
                     let resultWriter = ResultWriter(format: textFormat) { sink.write($0) }
                     for batch in result.batches { resultWriter.write(batch) }
                     resultWriter.finish(schema: result.schema)

@@ -127,7 +127,7 @@ struct ParserTests {
         ("SELECT 12abc", "unexpected character after the number 12", 1, 10),
         ("SELECT é FROM t WHERE x = #", "unexpected character '#'", 1, 27),
         ("SELECT /* open", "unterminated /* comment: expected */", 1, 8),
-        ("UPDATE t SET a = 1", "expected a statement (SELECT, WITH, EXPLAIN or OPTIMIZE), found \"UPDATE\"", 1, 1),
+        ("UPDATE t SET a = 1", "expected a statement (SELECT, WITH, EXPLAIN, OPTIMIZE or SET), found \"UPDATE\"", 1, 1),
         ("SELECT CAST(a AS DECIMAL(x))", "expected a number, found \"x\"", 1, 26),
         ("SELECT sum(x) OVER (ROWS 1)", "expected PRECEDING or FOLLOWING, found \")\"", 1, 27),
     ]

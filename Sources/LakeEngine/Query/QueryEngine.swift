@@ -3,6 +3,7 @@ import LakeDelta
 import LakeExecution
 import LakeParquet
 import LakeSQL
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -52,7 +53,30 @@ public struct QueryEngine: Sendable {
         return pages * pageSize / 10 * 8
     }
 
-    func makeBudget() -> MemoryBudget { MemoryBudget(limit: memoryLimit, spillDirectory: spillDirectory) }
+    /// Settings changed by `SET` in this engine's statements.
+    let session = SessionSettings()
+
+    func makeBudget() -> MemoryBudget {
+        MemoryBudget(limit: session.memoryLimit ?? memoryLimit, spillDirectory: spillDirectory)
+    }
+
+    /// `SET memory_limit = '…'` / `RESET memory_limit` (SPEC.md §8.9); no result columns.
+    func runSet(name: String, value: String?, position: SourcePosition, source: String) throws -> QueryResult {
+        guard name == "memory_limit" || name == "max_memory" else {
+            throw SQLError("unknown setting \"\(name)\"", at: position, help: "lake has one setting: memory_limit")
+                .withExcerpt(from: source)
+        }
+        if let value {
+            guard let bytes = TableProperties.parseByteCount(String(value.filter { $0 != " " })) else {
+                throw SQLError("memory_limit must be a byte count such as '500MB' or '4GB', not '\(value)'", at: position)
+                    .withExcerpt(from: source)
+            }
+            session.memoryLimit = bytes
+        } else {
+            session.memoryLimit = nil
+        }
+        return QueryResult(schema: Schema([]), batches: [])
+    }
 
     /// Runs every statement in `sql` (separated by `;`) and returns one result per statement.
     public func run(_ sql: String) async throws -> [QueryResult] {
@@ -69,6 +93,9 @@ public struct QueryEngine: Sendable {
 
     func run(_ statement: SQLStatement, source: String) async throws -> QueryResult {
         if case .optimize(let optimize) = statement { return try await run(optimize) }
+        if case .set(let name, let value, let position) = statement {
+            return try runSet(name: name, value: value, position: position, source: source)
+        }
         let bound: BoundStatement
         do {
             bound = try Binder(catalog: EngineCatalog(lakeRoot: lakeRoot, fileFormats: fileFormats)).bind(statement)
@@ -415,5 +442,16 @@ extension QueryEngine {
         ]
         let schema = Self.optimizeSchema
         return QueryResult(schema: schema, batches: [RecordBatch(schema: schema, columns: columns, rowCount: 1)])
+    }
+}
+
+/// What `SET` changed for the statements that follow, in one engine.
+final class SessionSettings: Sendable {
+    private let limit = Mutex<Int?>(nil)
+
+    /// `SET memory_limit`, when set.
+    var memoryLimit: Int? {
+        get { limit.withLock { $0 } }
+        set { limit.withLock { $0 = newValue } }
     }
 }

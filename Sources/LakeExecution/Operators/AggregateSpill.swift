@@ -24,6 +24,9 @@ final class AggregateSpill: Sendable {
         self.level = level
     }
 
+    /// Groups a hash table holds before it first grows: the least memory an aggregation needs.
+    static let minimumGroups = 1_024
+
     /// The deepest level: 9 levels use 54 of the hash's 64 bits.
     static let maxLevel = 8
 
@@ -39,9 +42,12 @@ final class AggregateSpill: Sendable {
             let aggregator = combiner()
             var reservation = MemoryReservation(budget)
             var fits = true
+            // A table of up to `minimumGroups` groups is the least any aggregation holds: such a
+            // partition is combined whatever the limit (splitting it could not make it smaller).
+            let small = file.rowCount <= Self.minimumGroups
             for index in 0..<file.batchCount {
                 try aggregator.consume(try file.read(index, schema: schema))
-                if !reservation.update(to: aggregator.memoryBytes) {
+                if !reservation.update(to: aggregator.memoryBytes), !small {
                     fits = false
                     break
                 }

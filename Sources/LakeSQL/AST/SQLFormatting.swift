@@ -100,6 +100,7 @@ extension SQLStatement: CustomStringConvertible {
         case .optimize(let optimize):
             "OPTIMIZE " + optimize.tableText + (optimize.predicate.map { " WHERE \($0)" } ?? "")
                 + (optimize.zOrderBy.isEmpty ? "" : " ZORDER BY (\(optimize.zOrderBy.map(\.description).joined(separator: ", ")))")
+        case .set(let name, let value, _): value.map { "SET \(name) = '\($0)'" } ?? "RESET \(name)"
         }
     }
 }

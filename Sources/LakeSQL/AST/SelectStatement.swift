@@ -4,6 +4,9 @@ public enum SQLStatement: Sendable, Equatable {
     case explain(SQLQuery, analyze: Bool)
     /// `OPTIMIZE table [WHERE partition filter] [ZORDER BY (columns)]`: compaction (SPEC.md §8.1).
     case optimize(SQLOptimize)
+    /// `SET name = value` (`value` as written: a string's text, a number's digits, a word) or
+    /// `RESET name` (`value` nil): a setting of the session (SPEC.md §8.9).
+    case set(name: String, value: String?, position: SourcePosition)
 }
 
 /// `OPTIMIZE table [WHERE …] [ZORDER BY (a, b)]` (Delta's SQL for compaction).

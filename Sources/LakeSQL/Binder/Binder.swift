@@ -40,6 +40,8 @@ public struct Binder {
         case .optimize(let optimize):
             // Maintenance, not a query: the engine runs it (SPEC.md §8.1).
             throw SQLError("OPTIMIZE is a statement of the engine, not a query", at: optimize.position)
+        case .set(_, _, let position):
+            throw SQLError("SET is a statement of the engine, not a query", at: position)
         }
     }
 

@@ -104,8 +104,24 @@ public struct Parser {
             }
             return .optimize(SQLOptimize(table: table, predicate: predicate, zOrderBy: columns, position: position))
         }
+        if current.isKeyword("SET") || current.isKeyword("RESET") {
+            let position = current.position
+            let isReset = current.isKeyword("RESET")
+            advance()
+            if !consumeKeyword("SESSION") { _ = consumeKeyword("GLOBAL") }
+            let name = try identifier("a setting name such as memory_limit").text.lowercased()
+            if isReset { return .set(name: name, value: nil, position: position) }
+            if !consumeSymbol("=") { try expectKeyword("TO") }
+            let value: String
+            switch current.kind {
+            case .string(let text), .integer(let text), .decimal(let text), .word(let text): value = text
+            default: throw unexpected("a value such as '500MB'")
+            }
+            advance()
+            return .set(name: name, value: value, position: position)
+        }
         guard current.isKeyword("SELECT") || current.isKeyword("WITH") || current.isSymbol("(") else {
-            throw unexpected("a statement (SELECT, WITH, EXPLAIN or OPTIMIZE)")
+            throw unexpected("a statement (SELECT, WITH, EXPLAIN, OPTIMIZE or SET)")
         }
         return .query(try query())
     }
