@@ -109,6 +109,37 @@ struct SpillTests {
         #expect(Self.rows(expected.batches).count > 40_000)
     }
 
+    @Test("a worker's table that hardly reduces its rows is set aside past 256k groups and combined by partition")
+    func flushedPartials() async throws {
+        // 360k rows, every key distinct: the one worker sets its table aside once.
+        let source = Self.source(partitions: 6, rows: 60_000, distinct: 10_000_000)
+        let calls = [
+            AggregateCall(function: .countStar, argument: nil, type: .int64),
+            AggregateCall(function: .sum, argument: .column(3, .float64), type: .float64),
+        ]
+        let plan = PhysicalPlan.aggregate(
+            .scan(source), groups: [.column(0, .int64)], aggregates: calls,
+            Schema([Field("k", .int64), Field("n", .int64), Field("s", .float64)]))
+        let result = try await execute(plan, threads: 1, limit: nil)
+        #expect(Executor.flushGroups < 360_000)
+        #expect(result.batches.reduce(0) { $0 + $1.rowCount } == 360_000)
+        var total = 0.0
+        var expected = 0.0
+        for batch in result.batches {
+            guard case .int64(let counts) = batch.columns[1], case .float64(let sums) = batch.columns[2] else {
+                Issue.record("unexpected column types")
+                return
+            }
+            #expect(counts.values.allSatisfy { $0 == 1 })
+            for row in 0..<batch.rowCount { total += sums[row] ?? 0 }
+        }
+        for batch in source.batches {
+            guard case .float64(let values) = batch.columns[3] else { continue }
+            for row in 0..<batch.rowCount { expected += values[row] ?? 0 }
+        }
+        #expect(abs(total - expected) <= 1e-6 * max(1, abs(expected)))
+    }
+
     @Test("DISTINCT spills too", arguments: [1, 2])
     func distinct(threads: Int) async throws {
         let source = Self.source(partitions: 4, rows: 20_000, distinct: 30_000)

@@ -461,11 +461,13 @@ public struct Executor: Sendable {
         let scanNode = inputNode + stages.count
         let budget = memory
         let spillBox = SpillSlot()
-        let partials = try await withThrowingTaskGroup(of: RecordBatch.self) { group in
+        let partials = try await withThrowingTaskGroup(of: [RecordBatch].self) { group in
             for _ in 0..<workers {
                 group.addTask {
                     var aggregator = HashAggregator(groups: groups, aggregates: partialAggregates, schema: partialSchema)
                     var reservation = MemoryReservation(budget)
+                    var flushed: [RecordBatch] = []
+                    var rowsInTable = 0
                     while true {
                         let partition = next.take()
                         if partition >= partitionCount { break }
@@ -475,7 +477,9 @@ public struct Executor: Sendable {
                         if recordsScan { executor.record(scanNode, batches, since: start) }
                         for batch in batches {
                             for morsel in Self.morsels(batch) {
-                                try aggregator.consume(try executor.runStages(fused, topNode: inputNode, morsel))
+                                let rows = try executor.runStages(fused, topNode: inputNode, morsel)
+                                try aggregator.consume(rows)
+                                rowsInTable += rows.rowCount
                                 // Twice the table: finishing and splitting it for a spill copies it once more.
                                 if !reservation.update(to: aggregator.memoryBytes * 2) {
                                     // Over budget: this worker's groups go to disk, by key hash.
@@ -486,15 +490,25 @@ public struct Executor: Sendable {
                                     aggregator = HashAggregator(
                                         groups: groups, aggregates: partialAggregates, schema: partialSchema)
                                     reservation.releaseAll()
+                                    rowsInTable = 0
+                                } else if aggregator.groupCount >= Self.flushGroups, aggregator.groupCount * 2 > rowsInTable {
+                                    // A big table that hardly reduces its rows costs a cache miss per
+                                    // row: set it aside for the partitioned combine and start a small one.
+                                    flushed.append(aggregator.finish())
+                                    aggregator = HashAggregator(
+                                        groups: groups, aggregates: partialAggregates, schema: partialSchema)
+                                    reservation.releaseAll()
+                                    rowsInTable = 0
                                 }
                             }
                         }
                     }
-                    return aggregator.finish()
+                    flushed.append(aggregator.finish())
+                    return flushed
                 }
             }
             var results: [RecordBatch] = []
-            for try await batch in group { results.append(batch) }
+            for try await batches in group { results += batches }
             return results
         }
         let finalSchema = Schema(
@@ -543,6 +557,11 @@ public struct Executor: Sendable {
             combiner: { HashAggregator(groups: finalGroups, aggregates: finalCalls, schema: finalSchema) }, output: output)
         return results.isEmpty ? [RecordBatch.concatenate([], schema: schema)] : results
     }
+
+    /// Groups past which a worker's partial table is set aside for the combine when it holds more
+    /// than half as many groups as rows (poor reduction; measured at SF1: 6M groups 1.56 → 1.25 s
+    /// CPU, 800k groups 1.69 → 1.07 s; 200k groups never reach it).
+    static let flushGroups = 1 << 18
 
     /// Combines partial aggregation results in the 64 partitions of their key hash, `threads`
     /// partitions at a time (each group lives in exactly one partition).
