@@ -467,6 +467,7 @@ public struct Executor: Sendable {
                     var aggregator = HashAggregator(groups: groups, aggregates: partialAggregates, schema: partialSchema)
                     var reservation = MemoryReservation(budget)
                     var flushed: [RecordBatch] = []
+                    var flushedBytes = 0
                     var rowsInTable = 0
                     while true {
                         let partition = next.take()
@@ -481,12 +482,16 @@ public struct Executor: Sendable {
                                 try aggregator.consume(rows)
                                 rowsInTable += rows.rowCount
                                 // Twice the table: finishing and splitting it for a spill copies it once more.
-                                if !reservation.update(to: aggregator.memoryBytes * 2) {
+                                if !reservation.update(to: aggregator.memoryBytes * 2 + flushedBytes) {
                                     // Over budget: this worker's groups go to disk, by key hash.
                                     guard !groups.isEmpty else {
                                         throw ExecutionError.outOfMemoryBudget(operator: "aggregation", limit: budget.limit)
                                     }
-                                    try spillBox.spill(budget: budget, keyCount: g).write(aggregator.finish())
+                                    let spill = try spillBox.spill(budget: budget, keyCount: g)
+                                    for partial in flushed { try spill.write(partial) }
+                                    flushed = []
+                                    flushedBytes = 0
+                                    try spill.write(aggregator.finish())
                                     aggregator = HashAggregator(
                                         groups: groups, aggregates: partialAggregates, schema: partialSchema)
                                     reservation.releaseAll()
@@ -494,10 +499,12 @@ public struct Executor: Sendable {
                                 } else if aggregator.groupCount >= Self.flushGroups, aggregator.groupCount * 2 > rowsInTable {
                                     // A big table that hardly reduces its rows costs a cache miss per
                                     // row: set it aside for the partitioned combine and start a small one.
-                                    flushed.append(aggregator.finish())
+                                    let partial = aggregator.finish()
+                                    flushed.append(partial)
+                                    flushedBytes += partial.memoryBytes
                                     aggregator = HashAggregator(
                                         groups: groups, aggregates: partialAggregates, schema: partialSchema)
-                                    reservation.releaseAll()
+                                    _ = reservation.update(to: flushedBytes)
                                     rowsInTable = 0
                                 }
                             }
