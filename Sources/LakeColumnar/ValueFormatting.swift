@@ -1,8 +1,23 @@
-/// Text forms of dates, times, timestamps and decimals, shared by every output format.
+/// Text forms of dates, times, timestamps, decimals and byte counts, shared by every output format.
 ///
 /// Dates print as ISO 8601 `YYYY-MM-DD`; years outside 0…9999 print with a sign and at least
 /// four digits (`+10000-01-01`, `-0001-01-01`), as in Python and DuckDB.
 public enum ValueFormatting {
+    /// A byte count for people, in binary units: `12 B`, `800 KiB`, `1.5 GiB` (one decimal, none
+    /// when it is zero).
+    public static func byteCount(_ bytes: Int64) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var value = Double(bytes)
+        var unit = 0
+        while value >= 1024 && unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        if unit == 0 { return "\(bytes) B" }
+        let rounded = (value * 10).rounded() / 10
+        return rounded == rounded.rounded() ? "\(Int64(rounded)) \(units[unit])" : "\(rounded) \(units[unit])"
+    }
+
     /// `YYYY-MM-DD` for `days` since 1970-01-01.
     public static func date(_ days: Int64) -> String {
         let (year, month, day) = CivilCalendar.civil(fromDays: days)

@@ -21,7 +21,7 @@ public enum ExecutionError: LakeError, Equatable {
         case .conversion(let value, let from, let to): "could not convert \(from) value \(value) to \(to)"
         case .failed(let reason): reason
         case .outOfMemoryBudget(let op, let limit):
-            "out of memory budget: \(op) needs more than the memory limit of \(ExecutionError.formatBytes(limit))"
+            "out of memory budget: \(op) needs more than the memory limit of \(ValueFormatting.byteCount(Int64(limit)))"
         case .spill(let reason): "spilling to disk failed: \(reason)"
         }
     }
@@ -34,19 +34,5 @@ public enum ExecutionError: LakeError, Equatable {
         case .outOfMemoryBudget: "Raise the limit with --memory-limit (e.g. --memory-limit 4GB), or reduce the rows or columns the query keeps."
         case .spill: "Spill files go to --temp-directory (default $TMPDIR, else /tmp): make sure it exists, is writable and has free space."
         }
-    }
-
-    /// `500 MiB`, `1.5 GiB`, `800 KiB`, `12 bytes`.
-    static func formatBytes(_ bytes: Int) -> String {
-        let units = ["bytes", "KiB", "MiB", "GiB", "TiB"]
-        var value = Double(bytes)
-        var unit = 0
-        while value >= 1024 && unit < units.count - 1 {
-            value /= 1024
-            unit += 1
-        }
-        if unit == 0 { return "\(bytes) bytes" }
-        let rounded = (value * 10).rounded() / 10
-        return rounded == rounded.rounded() ? "\(Int(rounded)) \(units[unit])" : "\(rounded) \(units[unit])"
     }
 }

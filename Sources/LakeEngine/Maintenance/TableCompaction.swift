@@ -145,16 +145,7 @@ public struct CompactionReport: Sendable {
             + "\"warnings\":[\(o.warnings.map { ValueText.quoted($0) }.joined(separator: ","))],\"seconds\":\(seconds)}"
     }
 
-    static func bytesText(_ bytes: Int64) -> String {
-        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
-        var value = Double(bytes)
-        var unit = 0
-        while value >= 1024 && unit < units.count - 1 {
-            value /= 1024
-            unit += 1
-        }
-        return unit == 0 ? "\(bytes) B" : "\((value * 10).rounded() / 10) \(units[unit])"
-    }
+    static func bytesText(_ bytes: Int64) -> String { ValueFormatting.byteCount(bytes) }
 
     static func secondsText(_ value: Double) -> String {
         value < 1 ? "\(Int((value * 1000).rounded())) ms" : "\((value * 100).rounded() / 100) s"

@@ -82,18 +82,27 @@ final class AggregateSpill: Sendable {
         _ body: (Int, RecordBatch) throws(ExecutionError) -> Void
     ) throws(ExecutionError) {
         let shift = UInt64(58 - 6 * level)
-        var rows = [[Int32]](repeating: [], count: partitionCount)
         for start in stride(from: 0, to: batch.rowCount, by: 65_536) {
             let slice = batch.slice(start..<min(start + 65_536, batch.rowCount))
             let keys = RowKeys.encode(Array(slice.columns.prefix(keyCount)), rowCount: slice.rowCount)
-            for row in 0..<slice.rowCount {
-                // The top bits pick the partition; hash tables use the low bits.
-                rows[Int(truncatingIfNeeded: (keys.hash(row) >> shift) & 63)].append(Int32(truncatingIfNeeded: row))
-            }
-            for partition in 0..<partitionCount where !rows[partition].isEmpty {
-                try body(partition, rows[partition].withUnsafeBufferPointer { slice.take($0) })
-                rows[partition].removeAll(keepingCapacity: true)
-            }
+            // The top bits pick the partition; hash tables use the low bits.
+            let partitions = (0..<slice.rowCount).map { keys.hash($0) >> shift }
+            try split(slice, partitions: partitions, count: partitionCount, body)
+        }
+    }
+
+    /// Hands `body` the rows of `batch` of each partition `0..<count` (row `i` goes to
+    /// `partitions[i] % count`), partition by partition; empty ones are skipped.
+    static func split(
+        _ batch: RecordBatch, partitions: [UInt64], count: Int, _ body: (Int, RecordBatch) throws(ExecutionError) -> Void
+    ) throws(ExecutionError) {
+        var rows = [[Int32]](repeating: [], count: count)
+        let modulus = UInt64(count)
+        for row in 0..<batch.rowCount {
+            rows[Int(truncatingIfNeeded: partitions[row] % modulus)].append(Int32(truncatingIfNeeded: row))
+        }
+        for partition in 0..<count where !rows[partition].isEmpty {
+            try body(partition, rows[partition].withUnsafeBufferPointer { batch.take($0) })
         }
     }
 }

@@ -17,14 +17,10 @@ struct GraceJoin {
             let batch = batches[index]
             batches[index] = batch.slice(0..<0)
             let hashes = try Self.keyHashes(batch, keys: keys)
-            var rows = [[Int32]](repeating: [], count: Self.partitionCount)
-            for row in 0..<batch.rowCount {
-                // A NULL key matches nothing, so any partition will do: spread them evenly.
-                let partition = hashes[row] == 0 ? row & 63 : Int(truncatingIfNeeded: hashes[row] >> 58)
-                rows[partition].append(Int32(truncatingIfNeeded: row))
-            }
-            for (partition, selected) in rows.enumerated() where !selected.isEmpty {
-                try files[partition].append(selected.withUnsafeBufferPointer { batch.take($0) })
+            // A NULL key (hash 0) matches nothing, so any partition will do: spread them evenly.
+            let partitions = hashes.indices.map { hashes[$0] == 0 ? UInt64($0) : hashes[$0] >> 58 }
+            try AggregateSpill.split(batch, partitions: partitions, count: Self.partitionCount) {
+                (partition, rows) throws(ExecutionError) in try files[partition].append(rows)
             }
         }
         batches = []
