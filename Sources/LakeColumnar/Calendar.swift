@@ -22,6 +22,7 @@ public enum CivilCalendar {
     }
 
     /// Days since 1970-01-01 of a civil date; `month` 1…12, `day` 1…31 (not range-checked here).
+    @inlinable @inline(__always)
     public static func days(year: Int64, month: Int, day: Int) -> Int64 {
         let adjustedYear = month <= 2 ? year - 1 : year
         let era = (adjustedYear >= 0 ? adjustedYear : adjustedYear - 399) / 400
@@ -33,11 +34,13 @@ public enum CivilCalendar {
     }
 
     /// Whether `year` is a leap year.
+    @inlinable @inline(__always)
     public static func isLeapYear(_ year: Int64) -> Bool {
         (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
     }
 
     /// The number of days in `month` of `year`.
+    @inlinable @inline(__always)
     public static func daysInMonth(year: Int64, month: Int) -> Int {
         switch month {
         case 2: isLeapYear(year) ? 29 : 28

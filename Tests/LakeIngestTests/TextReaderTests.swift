@@ -357,4 +357,27 @@ struct WideJSONTests {
         #expect(read.rejects.isEmpty)
         #expect(read.rows.count == 2 && read.rows[1][0] == .integer(2))
     }
+
+    @Test("the chunk text check and the field copy agree with byte-by-byte references")
+    func textKernels() {
+        var rng = SystemRandomNumberGenerator()
+        for length in 0..<80 {
+            let plain = (0..<length).map { _ in UInt8.random(in: 1...0x7F, using: &rng) }
+            plain.withUnsafeBufferPointer { #expect(FieldDecoding.isPlainASCII($0.baseAddress!, length)) }
+            var copy = [UInt8](repeating: 0, count: length + 1)
+            copy.withUnsafeMutableBufferPointer { target in
+                plain.withUnsafeBufferPointer { copyField(to: target.baseAddress!, from: $0.baseAddress!, count: length) }
+            }
+            #expect(Array(copy[..<length]) == plain && copy[length] == 0, "copy of \(length) bytes")
+            for position in 0..<length {
+                for bad: UInt8 in [0, 0x80, 0xC3, 0xFF] {
+                    var text = plain
+                    text[position] = bad
+                    text.withUnsafeBufferPointer {
+                        #expect(!FieldDecoding.isPlainASCII($0.baseAddress!, length), "\(bad) at \(position) of \(length)")
+                    }
+                }
+            }
+        }
+    }
 }

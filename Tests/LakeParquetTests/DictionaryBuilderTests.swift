@@ -200,6 +200,31 @@ struct DictionaryBuilderTests {
     }
 
     /// Release-build timing; run with `LAKE_BENCH=1 swift test -c release --filter speed`.
+    @Test("the sample says a dictionary would not pay only when most sampled values differ", arguments: types)
+    func sampleDecision(type: DataType) {
+        var rng = TestRandom(state: 7)
+        let rows = 2 * DictionaryBuilder.sampleRows
+        var decided: Set<Bool> = []
+        for distinct in [10, 4_000, 7_000, 1 << 30] {
+            let column = randomColumn(type, count: rows, distinct: distinct, using: &rng)
+            // The exact share of distinct values in the sample; the estimate is allowed to err
+            // within 5% of the ¾ threshold.
+            let exact = Set((0..<DictionaryBuilder.sampleRows).map { identity(column, $0) }).count
+            let share = Double(exact) / Double(DictionaryBuilder.sampleRows)
+            guard abs(share - 0.75) > 0.05 else { continue }
+            let verdict = DictionaryBuilder.sampleLooksDistinct(column)
+            #expect(verdict == (share > 0.75), "\(type): \(exact) distinct of \(DictionaryBuilder.sampleRows)")
+            decided.insert(verdict)
+        }
+        #expect(decided.contains(false), "\(type)")
+        // All distinct: no dictionary.
+        let unique = Column.int64(PrimitiveColumn(values: ContiguousArray((0..<Int64(rows)).map { $0 * 7 })))
+        #expect(DictionaryBuilder.sampleLooksDistinct(unique))
+        // Too short to sample: left to the whole-chunk rule.
+        let short = randomColumn(type, count: rows - 1, distinct: 1 << 30, using: &rng)
+        #expect(!DictionaryBuilder.sampleLooksDistinct(short))
+    }
+
     @Test("speed (only with LAKE_BENCH=1)", .enabled(if: WriterBenchmarkTiming.benchmarksEnabled))
     func speed() throws {
         var rng = TestRandom(state: 7)

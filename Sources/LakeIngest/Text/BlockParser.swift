@@ -69,10 +69,16 @@ public struct TextBatchReader {
             plans: plans, format: options.format, quote: options.quote, nullStrings: options.nullStrings)
     }
 
+    /// The target size of the chunk one task tokenizes and turns into columns.
+    static let chunkBytes = 1 << 20
+
     /// The next block's rows, parsed by up to `options.threads` tasks; `nil` at the end.
     public func next() async throws(IngestError) -> ParsedBlock? {
         let threads = max(reader.options.threads, 1)
-        guard let block = try reader.nextBlock(parts: threads) else { return nil }
+        // Chunks of about `chunkBytes`, so a chunk's bytes and field table stay in cache while
+        // its columns are built one after another; at least one per thread.
+        let parts = max(threads, reader.options.blockSize / Self.chunkBytes)
+        guard let block = try reader.nextBlock(parts: parts) else { return nil }
         var ranges: [Range<Int>] = []
         var start = 0
         for cut in block.cuts where cut > start {

@@ -122,7 +122,8 @@ struct ChunkParser: Sendable {
     ) -> Column {
         guard let source = plan.source else { return Self.nulls(plan.type, table.recordCount) }
         var context = Context(
-            parser: self, bytes: bytes, table: table, source: source, column: index)
+            parser: self, bytes: bytes, table: table, source: source, column: index,
+            plainText: plan.type == .string && bytes.baseAddress.map { FieldDecoding.isPlainASCII($0, bytes.count) } ?? true)
         defer { errors += context.errors }
         switch plan.type {
         case .boolean: return .boolean(context.primitive(BooleanDecoder()))
@@ -191,6 +192,8 @@ struct ChunkParser: Sendable {
         let table: FieldTable
         let source: Int
         let column: Int
+        /// The chunk is ASCII without NUL bytes, so fields copied as they are need no text check.
+        let plainText: Bool
         var errors: [FieldError] = []
         var scratch: [UInt8] = []
 
@@ -318,7 +321,8 @@ struct ChunkParser: Sendable {
                         let length = Int(table.lengths[slot])
                         var written = length
                         var failure = DecodeFailure.none
-                        if table.flags[slot] & FieldTable.Flag.escaped != 0 {
+                        let escaped = table.flags[slot] & FieldTable.Flag.escaped != 0
+                        if escaped {
                             scratch.removeAll(keepingCapacity: true)
                             if unescape(start, start &+ length, into: &scratch) && scratch.count <= length {
                                 written = scratch.count
@@ -330,19 +334,10 @@ struct ChunkParser: Sendable {
                             } else {
                                 failure = .badEscape
                             }
-                        } else if length > 16 {
-                            (buffer.baseAddress! + used).initialize(from: bytes.baseAddress! + start, count: length)
                         } else {
-                            // Short values: a loop beats a memmove call.
-                            let target = buffer.baseAddress! + used
-                            let source = bytes.baseAddress! + start
-                            var index = 0
-                            while index < length {
-                                target[index] = source[index]
-                                index &+= 1
-                            }
+                            copyField(to: buffer.baseAddress! + used, from: bytes.baseAddress! + start, count: length)
                         }
-                        if validate && failure == .none {
+                        if validate && failure == .none && (!plainText || escaped) {
                             failure = FieldDecoding.checkText(buffer.baseAddress! + used, written)
                         }
                         if failure == .none {
@@ -359,6 +354,31 @@ struct ChunkParser: Sendable {
             }
             for (row, failure) in failures { errors.append(FieldError(record: row, column: column, failure: failure)) }
             return StringColumn(offsets: offsets, bytes: output, validity: validity)
+        }
+    }
+}
+
+/// Copies a field of `count` bytes. Fields are mostly short, where word moves beat a `memmove`
+/// call: up to 64 bytes move as 8-byte words, the last one overlapping the one before.
+@inline(__always)
+func copyField(to target: UnsafeMutablePointer<UInt8>, from source: UnsafePointer<UInt8>, count: Int) {
+    if count >= 8 && count <= 64 {
+        let to = UnsafeMutableRawPointer(target)
+        let from = UnsafeRawPointer(source)
+        var index = 0
+        while index &+ 8 < count {
+            to.storeBytes(of: from.loadUnaligned(fromByteOffset: index, as: UInt64.self), toByteOffset: index, as: UInt64.self)
+            index &+= 8
+        }
+        let last = count &- 8
+        to.storeBytes(of: from.loadUnaligned(fromByteOffset: last, as: UInt64.self), toByteOffset: last, as: UInt64.self)
+    } else if count > 64 {
+        target.initialize(from: source, count: count)
+    } else {
+        var index = 0
+        while index < count {
+            target[index] = source[index]
+            index &+= 1
         }
     }
 }

@@ -44,6 +44,17 @@ enum FieldDecoding {
             index = 1
         }
         guard index < count else { return (0, .notInteger) }
+        if count &- index <= 18 {
+            // At most 18 digits cannot overflow: no checks but the digits'.
+            var value: Int64 = 0
+            while index < count {
+                let digit = p[index] &- 0x30
+                guard digit < 10 else { return (0, .notInteger) }
+                value = value &* 10 &+ Int64(digit)
+                index &+= 1
+            }
+            return (negative ? 0 &- value : value, .none)
+        }
         var magnitude: UInt64 = 0
         while index < count {
             let digit = p[index] &- 0x30
@@ -284,6 +295,7 @@ enum FieldDecoding {
         return (Int32(truncatingIfNeeded: days), .none)
     }
 
+    @inline(__always)
     private static func dateDays(_ p: UnsafePointer<UInt8>) -> Int64? {
         guard p[4] == UInt8(ascii: "-"), p[7] == UInt8(ascii: "-"), let century = twoDigits(p, 0),
             let yearOfCentury = twoDigits(p, 2), let month = twoDigits(p, 5), let day = twoDigits(p, 8)
@@ -391,6 +403,28 @@ enum FieldDecoding {
     }
 
     /// Checks text: valid UTF-8 without NUL bytes.
+    /// Whether `p[0..<count]` is all ASCII with no NUL byte: text that needs no further check
+    /// (eight bytes at a time).
+    static func isPlainASCII(_ p: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        var seen: UInt64 = 0
+        var index = 0
+        while index &+ 8 <= count {
+            let word = UnsafeRawPointer(p + index).loadUnaligned(as: UInt64.self)
+            // A high bit marks a non-ASCII byte; the borrow term marks a zero byte (exact once no
+            // byte has its high bit set).
+            seen |= word | ((word &- ones) & ~word)
+            index &+= 8
+        }
+        while index < count {
+            let byte = p[index]
+            seen |= UInt64(byte == 0 ? 0x80 : byte & 0x80)
+            index &+= 1
+        }
+        return seen & highs == 0
+    }
+
     static func checkText(_ p: UnsafePointer<UInt8>, _ count: Int) -> DecodeFailure {
         var any: UInt8 = 0
         var smallest: UInt8 = 0xFF

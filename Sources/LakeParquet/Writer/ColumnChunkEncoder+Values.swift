@@ -53,9 +53,12 @@ struct DictionaryEncoding {
 
     /// Builds the dictionary of `values` (dense leaf values of type `dataType`), or returns `nil`
     /// when the type has no dictionary encoding, the dictionary would pass `maxBytes`, or it would
-    /// not pay (more than 3 in 4 values distinct).
+    /// not pay (more than 3 in 4 values distinct, judged first on a sample so a chunk of mostly
+    /// distinct values is not hashed in full for nothing).
     static func build(_ values: Column, dataType: DataType, maxBytes: Int) -> DictionaryEncoding? {
-        guard var builder = DictionaryBuilder(dataType: dataType, maxDictionaryBytes: maxBytes) else { return nil }
+        guard var builder = DictionaryBuilder(dataType: dataType, maxDictionaryBytes: maxBytes),
+            !DictionaryBuilder.sampleLooksDistinct(values)
+        else { return nil }
         var indices = ContiguousArray<UInt32>()
         indices.reserveCapacity(values.count)
         guard builder.append(values, indicesInto: &indices), builder.count * 4 <= values.count * 3 else { return nil }
