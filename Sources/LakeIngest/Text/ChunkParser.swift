@@ -197,75 +197,77 @@ struct ChunkParser: Sendable {
         var errors: [FieldError] = []
         var scratch: [UInt8] = []
 
-        /// Whether the field at `slot` is null: missing, JSON null, empty (for non-text types, or
-        /// unquoted), or an unquoted `--null` string.
-        @inline(__always)
-        func isNull(_ slot: Int, text: Bool) -> Bool {
-            let length = Int(table.lengths[slot])
-            if length < 0 { return true }
-            let flag = table.flags[slot]
-            if flag & FieldTable.Flag.jsonNull != 0 { return true }
-            let quoted = flag & (FieldTable.Flag.quoted | FieldTable.Flag.jsonString) != 0
-            if length == 0 { return !(text && quoted) }
-            if quoted || parser.nullStrings.isEmpty { return false }
-            return isNullString(Int(table.starts[slot]), length)
-        }
-
-        @inline(never)
-        func isNullString(_ start: Int, _ length: Int) -> Bool {
-            for candidate in parser.nullStrings where candidate.count == length {
-                var same = true
-                for index in 0..<length where candidate[index] != bytes[start + index] {
-                    same = false
-                    break
-                }
-                if same { return true }
-            }
-            return false
-        }
-
         /// Decodes every field with `decoder` into a primitive column.
+        ///
+        /// The loop reads the field table through pointers held in locals and never touches
+        /// `self` (which would copy the context per row); escaped fields, rare, are decoded after.
         mutating func primitive<Decoder: FieldDecoder>(_ decoder: Decoder) -> PrimitiveColumn<Decoder.Value> {
             let count = table.recordCount
             let columnCount = table.columnCount
+            let source = self.source
+            let nullStrings = parser.nullStrings
+            let base = bytes.baseAddress ?? UnsafePointer(bitPattern: 1).unsafelyUnwrapped
             var validity: ValidityBitmap?
-            let base = bytes.baseAddress
-            let values = ContiguousArray<Decoder.Value>(unsafeUninitializedCapacity: count) { buffer, initialized in
-                for row in 0..<count {
-                    let slot = row &* columnCount &+ source
-                    if isNull(slot, text: false) {
-                        buffer.initializeElement(at: row, to: Decoder.zero)
-                        if validity == nil { validity = ValidityBitmap(allValidCount: count) }
-                        validity!.setNull(at: row)
-                        continue
-                    }
-                    var start = Int(table.starts[slot])
-                    var end = start &+ Int(table.lengths[slot])
-                    var value = Decoder.zero
-                    var failure: DecodeFailure
-                    if table.flags[slot] & FieldTable.Flag.escaped != 0 {
-                        failure = decodeEscaped(decoder, start, end, &value)
-                    } else {
-                        while start < end && (base![start] == 0x20 || base![start] == 0x09) { start &+= 1 }
-                        while end > start && (base![end &- 1] == 0x20 || base![end &- 1] == 0x09) { end &-= 1 }
-                        failure = start == end ? .none : decoder.decode(base! + start, end &- start, &value)
-                        if start == end {
-                            // Only spaces: null.
-                            buffer.initializeElement(at: row, to: Decoder.zero)
-                            if validity == nil { validity = ValidityBitmap(allValidCount: count) }
-                            validity!.setNull(at: row)
-                            continue
+            var failures: [(row: Int, failure: DecodeFailure)] = []
+            var escapedRows: [Int] = []
+            var values = table.starts.withUnsafeBufferPointer { starts in
+                table.lengths.withUnsafeBufferPointer { lengths in
+                    table.flags.withUnsafeBufferPointer { flags in
+                        ContiguousArray<Decoder.Value>(unsafeUninitializedCapacity: count) { buffer, initialized in
+                            for row in 0..<count {
+                                let slot = row &* columnCount &+ source
+                                let length = Int(lengths[slot])
+                                let flag = flags[slot]
+                                var start = Int(starts[slot])
+                                var end = start &+ length
+                                var null = length <= 0 || flag & FieldTable.Flag.jsonNull != 0
+                                if !null && !nullStrings.isEmpty && flag & FieldTable.Flag.quotedOrString == 0 {
+                                    null = isNullString(nullStrings, base + start, length)
+                                }
+                                if !null && flag & FieldTable.Flag.escaped != 0 {
+                                    buffer.initializeElement(at: row, to: Decoder.zero)
+                                    escapedRows.append(row)
+                                    continue
+                                }
+                                if !null {
+                                    while start < end && (base[start] == 0x20 || base[start] == 0x09) { start &+= 1 }
+                                    while end > start && (base[end &- 1] == 0x20 || base[end &- 1] == 0x09) { end &-= 1 }
+                                    // Only spaces: null.
+                                    null = start == end
+                                }
+                                if null {
+                                    buffer.initializeElement(at: row, to: Decoder.zero)
+                                    if validity == nil { validity = ValidityBitmap(allValidCount: count) }
+                                    validity!.setNull(at: row)
+                                    continue
+                                }
+                                var value = Decoder.zero
+                                let failure = decoder.decode(base + start, end &- start, &value)
+                                buffer.initializeElement(at: row, to: value)
+                                if failure != .none {
+                                    failures.append((row, failure))
+                                    if validity == nil { validity = ValidityBitmap(allValidCount: count) }
+                                    validity!.setNull(at: row)
+                                }
+                            }
+                            initialized = count
                         }
                     }
-                    buffer.initializeElement(at: row, to: value)
-                    if failure != .none {
-                        errors.append(FieldError(record: row, column: column, failure: failure))
-                        if validity == nil { validity = ValidityBitmap(allValidCount: count) }
-                        validity!.setNull(at: row)
-                    }
                 }
-                initialized = count
             }
+            for row in escapedRows {
+                let slot = row &* columnCount &+ source
+                let start = Int(table.starts[slot])
+                var value = Decoder.zero
+                let failure = decodeEscaped(decoder, start, start &+ Int(table.lengths[slot]), &value)
+                values[row] = value
+                if failure != .none {
+                    failures.append((row, failure))
+                    if validity == nil { validity = ValidityBitmap(allValidCount: count) }
+                    validity!.setNull(at: row)
+                }
+            }
+            for (row, failure) in failures { errors.append(FieldError(record: row, column: column, failure: failure)) }
             return PrimitiveColumn(values: values, validity: validity)
         }
 
@@ -274,88 +276,134 @@ struct ChunkParser: Sendable {
             _ decoder: Decoder, _ start: Int, _ end: Int, _ value: inout Decoder.Value
         ) -> DecodeFailure {
             scratch.removeAll(keepingCapacity: true)
-            guard unescape(start, end, into: &scratch) else { return .badEscape }
+            let span = UnsafeBufferPointer(rebasing: bytes[start..<end])
+            guard ChunkParser.unescape(span, format: parser.format, quote: parser.quote, into: &scratch) else {
+                return .badEscape
+            }
             return scratch.withUnsafeBufferPointer { buffer in
                 buffer.isEmpty ? .notNumber : decoder.decode(buffer.baseAddress!, buffer.count, &value)
             }
         }
 
-        func unescape(_ start: Int, _ end: Int, into output: inout [UInt8]) -> Bool {
-            let span = UnsafeBufferPointer(rebasing: bytes[start..<end])
-            if parser.format == .jsonLines { return JSONText.unescape(span, into: &output) }
-            var index = 0
-            while index < span.count {
-                output.append(span[index])
-                index += span[index] == parser.quote && index + 1 < span.count && span[index + 1] == parser.quote ? 2 : 1
-            }
-            return true
-        }
-
         /// Copies every field into a string (or binary) column, checking text.
         ///
         /// Unescaping never lengthens a field, so the field lengths bound the bytes and one
-        /// buffer of that size is filled without reallocation.
+        /// buffer of that size is filled without reallocation. As in ``primitive(_:)``, the loop
+        /// works on locals only.
         mutating func strings(validate: Bool) -> StringColumn {
             let count = table.recordCount
             let columnCount = table.columnCount
-            var total = 0
-            for row in 0..<count {
-                let length = Int(table.lengths[row &* columnCount &+ source])
-                if length > 0 { total &+= length }
-            }
+            let source = self.source
+            let nullStrings = parser.nullStrings
+            let format = parser.format
+            let quote = parser.quote
+            let checkAll = validate && !plainText
+            let base = bytes.baseAddress ?? UnsafePointer(bitPattern: 1).unsafelyUnwrapped
+            var scratch: [UInt8] = []
             var validity: ValidityBitmap?
             var failures: [(Int, DecodeFailure)] = []
             var offsets = ContiguousArray<Int32>(repeating: 0, count: count + 1)
             var used = 0
-            let output = ContiguousArray<UInt8>(unsafeUninitializedCapacity: total) { buffer, initialized in
-                offsets.withUnsafeMutableBufferPointer { offsets in
-                    for row in 0..<count {
-                        let slot = row &* columnCount &+ source
-                        if isNull(slot, text: true) {
-                            if validity == nil { validity = ValidityBitmap(allValidCount: count) }
-                            validity!.setNull(at: row)
-                            offsets[row &+ 1] = Int32(truncatingIfNeeded: used)
-                            continue
+            let output = table.starts.withUnsafeBufferPointer { starts in
+                table.lengths.withUnsafeBufferPointer { lengths in
+                    table.flags.withUnsafeBufferPointer { flags in
+                        var total = 0
+                        for row in 0..<count {
+                            let length = Int(lengths[row &* columnCount &+ source])
+                            if length > 0 { total &+= length }
                         }
-                        let start = Int(table.starts[slot])
-                        let length = Int(table.lengths[slot])
-                        var written = length
-                        var failure = DecodeFailure.none
-                        let escaped = table.flags[slot] & FieldTable.Flag.escaped != 0
-                        if escaped {
-                            scratch.removeAll(keepingCapacity: true)
-                            if unescape(start, start &+ length, into: &scratch) && scratch.count <= length {
-                                written = scratch.count
-                                scratch.withUnsafeBufferPointer { decoded in
-                                    if written > 0 {
-                                        (buffer.baseAddress! + used).initialize(from: decoded.baseAddress!, count: written)
+                        return ContiguousArray<UInt8>(unsafeUninitializedCapacity: total) { buffer, initialized in
+                            let target = buffer.baseAddress ?? UnsafeMutablePointer(bitPattern: 1).unsafelyUnwrapped
+                            offsets.withUnsafeMutableBufferPointer { offsets in
+                                for row in 0..<count {
+                                    let slot = row &* columnCount &+ source
+                                    let length = Int(lengths[slot])
+                                    let flag = flags[slot]
+                                    let start = Int(starts[slot])
+                                    // Empty is null unless quoted; a quoted `--null` string is text.
+                                    var null = length < 0 || flag & FieldTable.Flag.jsonNull != 0
+                                        || (length == 0 && flag & FieldTable.Flag.quotedOrString == 0)
+                                    if !null && length > 0 && !nullStrings.isEmpty
+                                        && flag & FieldTable.Flag.quotedOrString == 0
+                                    {
+                                        null = isNullString(nullStrings, base + start, length)
                                     }
+                                    if null {
+                                        if validity == nil { validity = ValidityBitmap(allValidCount: count) }
+                                        validity!.setNull(at: row)
+                                        offsets[row &+ 1] = Int32(truncatingIfNeeded: used)
+                                        continue
+                                    }
+                                    var written = length
+                                    var failure = DecodeFailure.none
+                                    let escaped = flag & FieldTable.Flag.escaped != 0
+                                    if escaped {
+                                        scratch.removeAll(keepingCapacity: true)
+                                        let span = UnsafeBufferPointer(start: base + start, count: length)
+                                        if ChunkParser.unescape(span, format: format, quote: quote, into: &scratch)
+                                            && scratch.count <= length
+                                        {
+                                            written = scratch.count
+                                            scratch.withUnsafeBufferPointer { decoded in
+                                                if written > 0 {
+                                                    (target + used).initialize(from: decoded.baseAddress!, count: written)
+                                                }
+                                            }
+                                        } else {
+                                            failure = .badEscape
+                                        }
+                                    } else {
+                                        copyField(to: target + used, from: base + start, count: length)
+                                    }
+                                    if validate && failure == .none && (checkAll || escaped) {
+                                        failure = FieldDecoding.checkText(target + used, written)
+                                    }
+                                    if failure == .none {
+                                        used &+= written
+                                    } else {
+                                        failures.append((row, failure))
+                                        if validity == nil { validity = ValidityBitmap(allValidCount: count) }
+                                        validity!.setNull(at: row)
+                                    }
+                                    offsets[row &+ 1] = Int32(truncatingIfNeeded: used)
                                 }
-                            } else {
-                                failure = .badEscape
                             }
-                        } else {
-                            copyField(to: buffer.baseAddress! + used, from: bytes.baseAddress! + start, count: length)
+                            initialized = used
                         }
-                        if validate && failure == .none && (!plainText || escaped) {
-                            failure = FieldDecoding.checkText(buffer.baseAddress! + used, written)
-                        }
-                        if failure == .none {
-                            used &+= written
-                        } else {
-                            failures.append((row, failure))
-                            if validity == nil { validity = ValidityBitmap(allValidCount: count) }
-                            validity!.setNull(at: row)
-                        }
-                        offsets[row &+ 1] = Int32(truncatingIfNeeded: used)
                     }
                 }
-                initialized = used
             }
             for (row, failure) in failures { errors.append(FieldError(record: row, column: column, failure: failure)) }
             return StringColumn(offsets: offsets, bytes: output, validity: validity)
         }
     }
+
+    /// Decodes a field's escapes: `""` in CSV, backslash escapes in JSON strings.
+    static func unescape(
+        _ span: UnsafeBufferPointer<UInt8>, format: TextFormat, quote: UInt8, into output: inout [UInt8]
+    ) -> Bool {
+        if format == .jsonLines { return JSONText.unescape(span, into: &output) }
+        var index = 0
+        while index < span.count {
+            output.append(span[index])
+            index += span[index] == quote && index + 1 < span.count && span[index + 1] == quote ? 2 : 1
+        }
+        return true
+    }
+}
+
+/// Whether the `length` bytes at `field` equal one of the `--null` strings.
+@inline(never)
+func isNullString(_ nullStrings: [[UInt8]], _ field: UnsafePointer<UInt8>, _ length: Int) -> Bool {
+    for candidate in nullStrings where candidate.count == length {
+        var same = true
+        for index in 0..<length where candidate[index] != field[index] {
+            same = false
+            break
+        }
+        if same { return true }
+    }
+    return false
 }
 
 /// Copies a field of `count` bytes. Fields are mostly short, where word moves beat a `memmove`

@@ -14,6 +14,8 @@ struct FieldTable {
         static let jsonNested: UInt8 = 8
         /// JSON: the value was `null`.
         static let jsonNull: UInt8 = 16
+        /// Quoted in CSV or a string in JSON: never a `--null` string, and text even when empty.
+        static let quotedOrString: UInt8 = quoted | jsonString
     }
 
     /// Source columns per record.

@@ -73,9 +73,12 @@ public final class ParquetFileWriter {
     private var fileStatistics: [LeafStatistics?]
     private var rowsWritten = 0
     private var closed = false
-    /// The row group being encoded in the background while the caller buffers the next one, and
-    /// its row count. At most one is in flight; it is written before the next starts (file order).
-    private var inFlight: (task: Task<Result<[EncodedChunk], ParquetError>, Never>, rows: Int, plainBytes: Int)?
+    /// The row groups being encoded in the background while the caller buffers the next one, with
+    /// their row counts, oldest first. Up to ``maxInFlight`` at once, so one row group's slowest
+    /// column does not leave cores idle; they are written in order (file order).
+    private var inFlight: [(task: Task<Result<[EncodedChunk], ParquetError>, Never>, rows: Int, plainBytes: Int)] = []
+    /// The most row groups encoded at once.
+    static let maxInFlight = 2
     /// The plain-size estimates of the row groups written, to estimate the row group in flight.
     private var plainBytesWritten = 0
 
@@ -142,8 +145,9 @@ public final class ParquetFileWriter {
     /// row group still being encoded in the background (its plain size scaled by the compression
     /// of the row groups before it; nothing while none is done).
     public var bytesWritten: Int {
-        guard let inFlight, plainBytesWritten > 0 else { return file.position }
-        return file.position + Int(Double(inFlight.plainBytes) * Double(file.position) / Double(plainBytesWritten))
+        guard !inFlight.isEmpty, plainBytesWritten > 0 else { return file.position }
+        let plainBytes = inFlight.reduce(0) { $0 + $1.plainBytes }
+        return file.position + Int(Double(plainBytes) * Double(file.position) / Double(plainBytesWritten))
     }
 
     /// An estimate of the plain-encoded size of the rows buffered for the next row group.
@@ -167,19 +171,20 @@ public final class ParquetFileWriter {
             pending = Array(repeating: [], count: parquetSchema.columns.count)
             pendingRows = 0
             pendingBytes = 0
-            try await drain()
+            while inFlight.count >= Self.maxInFlight { try await drainOldest() }
             let descriptors = parquetSchema.columns
             let options = self.options
             let task = Task.detached { await ParquetFileWriter.encode(leaves, descriptors: descriptors, options: options) }
-            inFlight = (task, rows, plainBytes)
+            inFlight.append((task, rows, plainBytes))
         }
-        if wait { try await drain() }
+        if wait {
+            while !inFlight.isEmpty { try await drainOldest() }
+        }
     }
 
-    /// Waits for the row group in flight, if any, and writes it.
-    private func drain() async throws(ParquetError) {
-        guard let (task, rows, plainBytes) = inFlight else { return }
-        inFlight = nil
+    /// Waits for the oldest row group in flight and writes it.
+    private func drainOldest() async throws(ParquetError) {
+        let (task, rows, plainBytes) = inFlight.removeFirst()
         try writeRowGroup(try await task.value.get(), rows: rows)
         plainBytesWritten += plainBytes
     }
