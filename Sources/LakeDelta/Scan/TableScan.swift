@@ -265,16 +265,26 @@ extension TableScan {
 
     /// One row group of `file` in this scan's columns (partition values and missing columns filled
     /// in as by ``read(_:threads:)``), so a scan can run in parallel over row groups.
-    public func read(_ file: AddFile, reader: ParquetFileReader, rowGroup: Int) throws(DeltaError) -> RecordBatch {
+    ///
+    /// - Parameter rows: only these rows of the row group (``ParquetFileReader/readRowGroup(_:columns:rows:)``);
+    ///   `nil` for all.
+    public func read(_ file: AddFile, reader: ParquetFileReader, rowGroup: Int, rows: Range<Int>? = nil)
+        throws(DeltaError) -> RecordBatch
+    {
         let (fileColumns, positions) = columnPlan(reader.schema)
         let partitionValues = try partitionScalars(file)
         if fileColumns.isEmpty {
             return try assemble(
-                file, rowCount: reader.rowCount(ofRowGroup: rowGroup), decoded: [], positions, partitionValues)
+                file, rowCount: rows?.count ?? reader.rowCount(ofRowGroup: rowGroup), decoded: [], positions,
+                partitionValues)
         }
         let decoded: RecordBatch
         do {
-            decoded = try reader.readRowGroup(rowGroup, columns: fileColumns)
+            if let rows {
+                decoded = try reader.readRowGroup(rowGroup, columns: fileColumns, rows: rows)
+            } else {
+                decoded = try reader.readRowGroup(rowGroup, columns: fileColumns)
+            }
         } catch {
             throw .parquet(error)
         }

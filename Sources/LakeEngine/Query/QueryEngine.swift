@@ -325,6 +325,32 @@ struct PhysicalPlanner {
         }
     }
 
+    /// The `column = constant` conjuncts of `folded` (over the table's columns) as a
+    /// ``RowNarrowing``, or `nil` when there are none.
+    func narrowing(_ folded: [PhysicalExpression], _ table: CatalogTable, _ snapshot: Snapshot) throws -> RowNarrowing? {
+        var equalities: [(column: Int, value: PhysicalExpression)] = []
+        for conjunct in folded {
+            guard case .call(.equal, let arguments, _) = conjunct, arguments.count == 2 else { continue }
+            switch (arguments[0], arguments[1]) {
+            case (.column(let index, _), .literal(let value, _)) where value != .null:
+                equalities.append((index, arguments[1]))
+            case (.literal(let value, _), .column(let index, _)) where value != .null:
+                equalities.append((index, arguments[0]))
+            default: continue
+            }
+        }
+        guard !equalities.isEmpty else { return nil }
+        let keys = Array(Set(equalities.map(\.column))).sorted()
+        let position = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) })
+        let conjuncts = equalities.map { equality -> PhysicalExpression in
+            let type = table.schema.fields[equality.column].type
+            return .call(.equal, [.column(position[equality.column]!, type), equality.value], .boolean)
+        }
+        let predicate = conjuncts.count == 1 ? conjuncts[0] : .call(.and, conjuncts, .boolean)
+        let scan = try TableScan(snapshot: snapshot, columns: keys.map { table.schema.fields[$0].name })
+        return RowNarrowing(scan: scan, predicate: predicate)
+    }
+
     func scan(_ table: CatalogTable, required: Set<Int>, predicates: [BoundExpression]) throws -> Planned {
         let indices = required.sorted()
         var mapping: [Int: Int] = [:]
@@ -369,9 +395,15 @@ struct PhysicalPlanner {
                     parts.append((fileIndex, group))
                 }
             }
-            let source = DeltaBatchSource(
+            var source = DeltaBatchSource(
                 scan: scan, files: kept, readers: readers, parts: parts, skippedFiles: snapshot.files.count - kept.count,
                 skippedGroups: skippedGroups, tableName: table.name)
+            // Narrowing pays for lookups that statistics already cut to a few row groups; an
+            // equality on an unclustered column (every row group kept) would only decode its
+            // key twice.
+            if parts.count <= max(2, (parts.count + skippedGroups) / 8) {
+                source.narrowing = try narrowing(folded, table, snapshot)
+            }
             return Planned(plan: .scan(source), mapping: mapping)
         case .parquet(let files):
             let readers = try files.map { try ParquetFileReader(path: $0) }

@@ -172,19 +172,55 @@ struct DeltaBatchSource: BatchSource {
     let skippedFiles: Int
     let skippedGroups: Int
     let tableName: String
+    /// Equality conjuncts that narrow each row group to the rows between their first and last
+    /// match before the other columns are decoded (SPEC.md §8.4), or `nil`.
+    var narrowing: RowNarrowing? = nil
 
     var schema: Schema { scan.schema }
     var partitionCount: Int { parts.count }
 
     func read(partition: Int) async throws -> [RecordBatch] {
         let part = parts[partition]
-        let batch = try scan.read(files[part.file], reader: readers[part.file], rowGroup: part.group)
+        var rows: Range<Int>?
+        if let narrowing {
+            let keys = try narrowing.scan.read(files[part.file], reader: readers[part.file], rowGroup: part.group)
+            guard let matched = try narrowing.matchingRows(keys) else { return [] }
+            // Worth a second pass only when it leaves out most of the row group.
+            if matched.count * 2 <= keys.rowCount { rows = matched }
+        }
+        let batch = try scan.read(files[part.file], reader: readers[part.file], rowGroup: part.group, rows: rows)
         return batch.rowCount > 0 ? [batch] : []
     }
 
     var summary: String {
         "\(tableName) (delta v\(scan.snapshot.version)) columns=[\(schema.fields.map(\.name).joined(separator: ", "))] "
             + "files: \(files.count) kept, \(skippedFiles) skipped; row groups: \(parts.count) kept, \(skippedGroups) skipped"
+            + (narrowing.map { "; rows narrowed by \($0.scan.schema.fields.map(\.name).joined(separator: ", "))" } ?? "")
+    }
+}
+
+/// A point-lookup aid: the key columns of equality conjuncts (`column = constant`), read first so
+/// a row group is decoded only between its first and last matching row, or not at all when none
+/// matches. The query's filter still runs on the rows read.
+struct RowNarrowing: Sendable {
+    /// Reads the key columns.
+    let scan: TableScan
+    /// The conjuncts over the key columns' positions.
+    let predicate: PhysicalExpression
+
+    /// The rows from the first to the last where `predicate` is true, or `nil` when it is true
+    /// for none.
+    func matchingRows(_ keys: RecordBatch) throws -> Range<Int>? {
+        guard case .boolean(let mask) = try ExpressionEvaluator.evaluate(predicate, keys) else { return 0..<keys.rowCount }
+        var first = -1
+        var last = -1
+        mask.values.withUnsafeBufferPointer { values in
+            for row in 0..<values.count where values[row] && (mask.validity?.isValid(row) ?? true) {
+                if first < 0 { first = row }
+                last = row
+            }
+        }
+        return first < 0 ? nil : first..<(last + 1)
     }
 }
 

@@ -26,6 +26,14 @@ struct ColumnChunkReader {
 
     /// Reads and decodes the chunk.
     func read(from file: RandomAccessFile, decompressor: Decompressor) throws(ParquetError) -> DecodedLeaf {
+        try read(from: file, decompressor: decompressor, rows: nil).leaf
+    }
+
+    /// Reads and decodes the chunk's pages that hold `rows` (all pages when `nil`, or when the
+    /// column is not flat); `firstRow` is the row of the first level decoded.
+    func read(from file: RandomAccessFile, decompressor: Decompressor, rows: Range<Int>?) throws(ParquetError) -> (
+        leaf: DecodedLeaf, firstRow: Int
+    ) {
         let column = descriptor.dottedPath
         let expectedLevels = Int(metadata.numValues)
         guard expectedLevels >= 0, expectedLevels <= Int(Int32.max) else {
@@ -39,8 +47,11 @@ struct ColumnChunkReader {
                 reason: "the chunk holds \(expectedLevels) values but the row group has \(rowCount) rows")
         }
         if expectedLevels == 0 {
-            return DecodedLeaf(
-                definitionLevels: [], repetitionLevels: [], levelCount: 0, values: try emptyValues(column: column))
+            return (
+                DecodedLeaf(
+                    definitionLevels: [], repetitionLevels: [], levelCount: 0, values: try emptyValues(column: column)),
+                0
+            )
         }
         var start = Int(metadata.dataPageOffset)
         if let dictionaryOffset = metadata.dictionaryPageOffset, dictionaryOffset >= 4, Int(dictionaryOffset) < start {
@@ -68,11 +79,15 @@ struct ColumnChunkReader {
                 chunk: bytes, chunkFileOffset: start, codec: metadata.codec, descriptor: descriptor,
                 expectedLevels: expectedLevels, maxLevels: maxLevels, decompressor: decompressor)
             walker = pages
+            if descriptor.maxRepetitionLevel == 0 { pages.rowRange = rows }
             let values = try decodeValues(
                 pages, capacity: expectedLevels, plausible: PageWalker.plausibleValueCount(chunkBytes: bytes.count))
-            return DecodedLeaf(
-                definitionLevels: pages.definitionLevels, repetitionLevels: pages.repetitionLevels,
-                levelCount: expectedLevels, values: values)
+            return (
+                DecodedLeaf(
+                    definitionLevels: pages.definitionLevels, repetitionLevels: pages.repetitionLevels,
+                    levelCount: pages.levelsRead - pages.firstLevel, values: values),
+                pages.firstLevel
+            )
         } catch {
             switch error {
             case .unsupported(let feature):

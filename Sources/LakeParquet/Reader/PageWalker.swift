@@ -44,6 +44,13 @@ final class PageWalker {
     /// Repetition levels of all data pages so far (empty when the max repetition level is 0).
     var repetitionLevels = ContiguousArray<UInt16>()
     private var sawDictionary = false
+    /// For a flat column (max repetition level 0, so one level per row): the rows the caller
+    /// needs. Data pages wholly before them are skipped without being decompressed, and the walk
+    /// ends once they are read. `nil`: every page.
+    var rowRange: Range<Int>?
+    /// The level (for a flat column, the row) of the first data page decoded: the levels of the
+    /// pages skipped before it.
+    private(set) var firstLevel = 0
 
     init(
         chunk: ContiguousArray<UInt8>, chunkFileOffset: Int, codec: CompressionCodec, descriptor: ColumnDescriptor,
@@ -93,6 +100,7 @@ final class PageWalker {
     /// The next dictionary or data page, or `nil` when every expected level has been read.
     func next() throws(DecodeError) -> WalkedPage? {
         while levelsRead < expectedLevels {
+            if let rowRange, levelsRead >= rowRange.upperBound { return nil }
             guard position < chunk.count else {
                 throw .corrupt("the column chunk ends after \(levelsRead) of \(expectedLevels) values")
             }
@@ -130,6 +138,7 @@ final class PageWalker {
                     throw .corrupt("data page at byte \(pageOffset) has no data_page_header")
                 }
                 let levelCount = try checkedLevelCount(Int(dataHeader.numValues), pageOffset: pageOffset)
+                if skipsPage(levelCount) { continue }
                 let body = try uncompress(bodyStart, storedSize, rawSize, pageOffset: pageOffset)
                 var cursor = 0
                 if maxRepetitionLevel > 0 {
@@ -156,6 +165,7 @@ final class PageWalker {
                     throw .corrupt("data page v2 at byte \(pageOffset) has no data_page_header_v2")
                 }
                 let levelCount = try checkedLevelCount(Int(dataHeader.numValues), pageOffset: pageOffset)
+                if skipsPage(levelCount) { continue }
                 let repetitionBytes = Int(dataHeader.repetitionLevelsByteLength)
                 let definitionBytes = Int(dataHeader.definitionLevelsByteLength)
                 guard repetitionBytes >= 0, definitionBytes >= 0, repetitionBytes + definitionBytes <= storedSize,
@@ -199,6 +209,17 @@ final class PageWalker {
             }
         }
         return nil
+    }
+
+    /// Whether a data page of `levelCount` levels lies wholly before ``rowRange``; if so, counts
+    /// its levels as read and skipped.
+    private func skipsPage(_ levelCount: Int) -> Bool {
+        guard let rowRange, maxRepetitionLevel == 0, levelsRead + levelCount <= rowRange.lowerBound else {
+            return false
+        }
+        levelsRead += levelCount
+        firstLevel = levelsRead
+        return true
     }
 
     private func checkedLevelCount(_ count: Int, pageOffset: Int) throws(DecodeError) -> Int {

@@ -128,6 +128,48 @@ public final class ParquetFileReader: Sendable {
         return try assemble(rowGroup: index, roots: roots, leaves: leaves)
     }
 
+    /// Reads rows `rows` of row group `index` in the top-level columns `columns` (all when `nil`).
+    ///
+    /// A flat column's data pages wholly outside `rows` are neither decompressed nor decoded (a
+    /// point lookup decodes about one page per column instead of the whole row group); other
+    /// columns are decoded whole and cut. SPEC.md §8.4.
+    public func readRowGroup(_ index: Int, columns: [Int]? = nil, rows: Range<Int>) throws(ParquetError) -> RecordBatch {
+        let roots = try checkedRoots(columns)
+        guard index >= 0, index < rowGroupCount else {
+            throw .invalidRequest(path: path, reason: "row group \(index) does not exist (the file has \(rowGroupCount))")
+        }
+        let rowCount = self.rowCount(ofRowGroup: index)
+        guard rows.lowerBound >= 0, rows.upperBound <= rowCount else {
+            throw .invalidRequest(path: path, reason: "rows \(rows) lie outside row group \(index) (\(rowCount) rows)")
+        }
+        let decompressor = Decompressor()
+        var columnsRead: [Column] = []
+        for root in roots {
+            var leaves = [DecodedLeaf?](repeating: nil, count: parquetSchema.columns.count)
+            var first = 0
+            var decodedRows = rowCount
+            let flat = leavesOfRoot[root].count == 1 && parquetSchema.columns[leavesOfRoot[root][0]].maxRepetitionLevel == 0
+            for leaf in leavesOfRoot[root] {
+                let (decoded, firstRow) = try chunkReader(rowGroup: index, leaf: leaf).read(
+                    from: file, decompressor: decompressor, rows: flat ? rows : nil)
+                leaves[leaf] = decoded
+                if flat {
+                    first = firstRow
+                    decodedRows = decoded.levelCount
+                }
+            }
+            guard first <= rows.lowerBound, first + decodedRows >= rows.upperBound else {
+                throw .corruptColumn(
+                    path: path, column: parquetSchema.roots[root].field.name, rowGroup: index, offset: nil,
+                    reason: "its pages hold rows \(first)..<\(first + decodedRows), not \(rows)")
+            }
+            let assembled = try assemble(rowGroup: index, roots: [root], leaves: leaves, rowCount: decodedRows)
+            columnsRead.append(assembled.columns[0].slice((rows.lowerBound - first)..<(rows.upperBound - first)))
+        }
+        let fields = roots.map { parquetSchema.roots[$0].field }
+        return RecordBatch(schema: Schema(fields), columns: columnsRead, rowCount: rows.count)
+    }
+
     /// Reads every row group, decoding column chunks on up to `threads` tasks at once.
     ///
     /// Each (row group, column) chunk is one unit of work, so two threads stay busy even when a
@@ -191,8 +233,10 @@ public final class ParquetFileReader: Sendable {
             rowGroup: rowGroup, rowCount: Int(group.numRows), maxLevels: maxLevelsPerChunk)
     }
 
-    private func assemble(rowGroup: Int, roots: [Int], leaves: [DecodedLeaf?]) throws(ParquetError) -> RecordBatch {
-        let rowCount = Int(metadata.rowGroups[rowGroup].numRows)
+    private func assemble(rowGroup: Int, roots: [Int], leaves: [DecodedLeaf?], rowCount: Int? = nil) throws(ParquetError)
+        -> RecordBatch
+    {
+        let rowCount = rowCount ?? Int(metadata.rowGroups[rowGroup].numRows)
         do {
             let columns = try RecordAssembly.assemble(
                 schema: parquetSchema, rootIndices: roots, leaves: leaves, rowCount: rowCount)
