@@ -168,10 +168,13 @@ struct DeltaBatchSource: BatchSource {
     let files: [AddFile]
     let readers: [ParquetFileReader]
     /// (file, row group) pairs that survived skipping.
-    let parts: [(file: Int, group: Int)]
+    var parts: [(file: Int, group: Int)]
     let skippedFiles: Int
     let skippedGroups: Int
     let tableName: String
+    /// A top-N's running bound and each part's statistics of its first key: a part the bound
+    /// excludes is not read (``TopNThreshold``).
+    var topN: (threshold: TopNThreshold, bounds: [(min: ScalarValue?, max: ScalarValue?, nullCount: Int64?)])? = nil
     /// Equality conjuncts that narrow each row group to the rows between their first and last
     /// match before the other columns are decoded (SPEC.md §8.4), or `nil`.
     var narrowing: RowNarrowing? = nil
@@ -181,6 +184,10 @@ struct DeltaBatchSource: BatchSource {
 
     func read(partition: Int) async throws -> [RecordBatch] {
         let part = parts[partition]
+        if let topN {
+            let bounds = topN.bounds[partition]
+            if topN.threshold.excludes(min: bounds.min, max: bounds.max, nullCount: bounds.nullCount) { return [] }
+        }
         var rows: Range<Int>?
         if let narrowing {
             let keys = try narrowing.scan.read(files[part.file], reader: readers[part.file], rowGroup: part.group)
@@ -196,6 +203,53 @@ struct DeltaBatchSource: BatchSource {
         "\(tableName) (delta v\(scan.snapshot.version)) columns=[\(schema.fields.map(\.name).joined(separator: ", "))] "
             + "files: \(files.count) kept, \(skippedFiles) skipped; row groups: \(parts.count) kept, \(skippedGroups) skipped"
             + (narrowing.map { "; rows narrowed by \($0.scan.schema.fields.map(\.name).joined(separator: ", "))" } ?? "")
+    }
+}
+
+extension DeltaBatchSource: TopNPrunableSource {
+    func pruning(column: Int, limit: Int, descending: Bool, nullsFirst: Bool) -> (
+        source: any BatchSource, threshold: TopNThreshold
+    )? {
+        let field = scan.schema.fields[column]
+        guard !scan.snapshot.partitionColumns.contains(field.name) else { return nil }
+        var bounds: [(min: ScalarValue?, max: ScalarValue?, nullCount: Int64?)] = []
+        for part in parts {
+            let reader = readers[part.file]
+            guard let index = reader.schema.index(of: field.name), reader.schema.fields[index].type == field.type,
+                let statistics = reader.statistics(rowGroup: part.group, column: index),
+                let probe = descending ? statistics.max : statistics.min, Self.topNOrder(probe, probe) != nil
+            else { return nil }
+            // NaN sorts above every number, and footer bounds leave it out: a descending top-N
+            // may skip a float row group only when it is known to hold no NaN.
+            let mayHoldNaN = (field.type == .float64 || field.type == .float32) && statistics.nanCount != 0
+            bounds.append(
+                (statistics.min, descending && mayHoldNaN ? nil : statistics.max, statistics.nullCount.map(Int64.init)))
+        }
+        let threshold = TopNThreshold(limit: limit, descending: descending, nullsFirst: nullsFirst) {
+            Self.topNOrder($0, $1)
+        }
+        // The most promising row groups first, so the bound is tight early (unknown bounds first).
+        let order = bounds.indices.sorted { a, b in
+            guard let x = descending ? bounds[a].max : bounds[a].min else { return true }
+            guard let y = descending ? bounds[b].max : bounds[b].min else { return false }
+            let order = Self.topNOrder(x, y) ?? 0
+            return descending ? order > 0 : order < 0
+        }
+        var pruned = self
+        pruned.parts = order.map { parts[$0] }
+        pruned.topN = (threshold, order.map { bounds[$0] })
+        return (pruned, threshold)
+    }
+
+    /// The order of two key values for top-N pruning: ``Pruning/compare(_:_:)``, plus floats
+    /// other than NaN.
+    static func topNOrder(_ a: ScalarValue, _ b: ScalarValue) -> Int? {
+        func order<T: Comparable>(_ x: T, _ y: T) -> Int { x < y ? -1 : (x == y ? 0 : 1) }
+        switch (a, b) {
+        case (.float(let x), .float(let y)): return x.isNaN || y.isNaN ? nil : order(x, y)
+        case (.float32(let x), .float32(let y)): return x.isNaN || y.isNaN ? nil : order(x, y)
+        default: return Pruning.compare(a, b)
+        }
     }
 }
 
@@ -271,3 +325,4 @@ public enum QueryError: LakeError, Equatable {
         }
     }
 }
+

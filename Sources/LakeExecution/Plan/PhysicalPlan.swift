@@ -263,12 +263,31 @@ public struct Executor: Sendable {
             return try sorter.finish()
         case .sort(let input, let keys, let limit):
             let batches: [RecordBatch]
-            if let limit, limit > 0, let (stages, source) = Self.pipeline(input) {
-                // Top-N: every morsel keeps only its first `limit` rows inside the parallel scan.
+            if let limit, limit > 0, let (stages, scanSource) = Self.pipeline(input) {
+                // Top-N: every morsel keeps only its first `limit` rows inside the parallel scan,
+                // and its n-th first key tightens the bound by which the source skips row groups.
+                var source = scanSource
+                var threshold: TopNThreshold?
+                if limit <= TopNThreshold.maxLimit, let prunable = source as? any TopNPrunableSource,
+                    let column = Self.sourceColumn(keys[0].expression, stages),
+                    let pruned = prunable.pruning(
+                        column: column, limit: limit, descending: keys[0].descending, nullsFirst: keys[0].nullsFirst)
+                {
+                    source = pruned.source
+                    threshold = pruned.threshold
+                }
                 let executor = self
                 let inputNode = childNodes[0]
+                let firstKey = keys[0].expression
+                let bound = threshold
                 batches = try await parallel(source, scanNode: inputNode + stages.count) { batch in
-                    try Sorter.sort(try executor.runStages(stages, topNode: inputNode, batch), keys: keys, limit: limit)
+                    let top = try Sorter.sort(
+                        try executor.runStages(stages, topNode: inputNode, batch), keys: keys, limit: limit)
+                    if let bound, top.rowCount > 0 {
+                        let column = try ExpressionEvaluator.evaluate(firstKey, top)
+                        bound.offer((0..<top.rowCount).map { column.scalar(at: $0) })
+                    }
+                    return top
                 }
             } else {
                 batches = try await run(input, node: childNodes[0])
