@@ -53,6 +53,10 @@ public final class HashAggregator {
     /// The fast path for one integer-like group key.
     private var integerTable = IntegerKeyTable()
     private let integerKey: Bool
+    /// The fast path for one or two packable key columns (``PairKeyTable``); cleared for good
+    /// when a key does not pack (a string longer than 7 bytes).
+    private var pairTable = PairKeyTable(capacity: 0)
+    private var pairKey: Bool
     private var keyChunks: [[Column]] = []
     private var keyChunkBytes = 0
     private let accumulators: [any Accumulator]
@@ -62,6 +66,7 @@ public final class HashAggregator {
         self.aggregates = aggregates
         self.schema = schema
         self.integerKey = groups.count == 1 && IntegerKeyTable.accepts(groups[0].type)
+        self.pairKey = !integerKey && (1...2).contains(groups.count) && groups.allSatisfy { PairKeyTable.accepts($0.type) }
         self.accumulators = aggregates.map { call in
             let accumulator = Self.makeAccumulator(call)
             return call.distinct && call.function != .countDistinct ? DistinctFilter(accumulator) : accumulator
@@ -123,27 +128,10 @@ public final class HashAggregator {
             }
         } else if !groups.isEmpty {
             let keyColumns = try groups.map { (group) throws(ExecutionError) in try ExpressionEvaluator.evaluate(group, batch) }
-            let keys = RowKeys.encode(keyColumns, rowCount: rowCount)
-            var newRows: [Int32] = []
-            // Work on a local table: a class property would pay an exclusivity check per row.
-            var table = KeyTable(capacity: 0)
-            swap(&table, &self.table)
-            defer { swap(&table, &self.table) }
-            keys.bytes.withUnsafeBufferPointer { bytes in
-                for row in 0..<rowCount {
-                    let start = keys.offsets[row]
-                    let key = UnsafeBufferPointer(rebasing: bytes[start..<keys.offsets[row + 1]])
-                    let (id, isNew) = table.findOrInsert(key, hash: keys.hash(row))
-                    ids[row] = Int32(truncatingIfNeeded: id)
-                    if isNew { newRows.append(Int32(truncatingIfNeeded: row)) }
-                }
-            }
-            if !newRows.isEmpty {
-                keyChunks.append(newRows.withUnsafeBufferPointer { rows in keyColumns.map { $0.take(rows) } })
-                keyChunkBytes += keyChunks[keyChunks.count - 1].reduce(0) { $0 + $1.memoryBytes }
-            }
+            if pairKey, !consumePacked(keyColumns, rowCount: rowCount, ids: &ids) { convertPairToBytes() }
+            if !pairKey { consumeBytes(keyColumns, rowCount: rowCount, ids: &ids) }
         }
-        let groupCount = groups.isEmpty ? 1 : (integerKey ? integerTable.count : table.count)
+        let groupCount = self.groupCount
         for (call, accumulator) in zip(aggregates, accumulators) {
             if call.filter != nil || call.secondArgument != nil {
                 try MoreAggregates.update(accumulator, call, batch, ids: ids, groupCount: groupCount)
@@ -158,19 +146,101 @@ public final class HashAggregator {
         }
     }
 
+    /// Assigns ids through the byte-key ``KeyTable``.
+    private func consumeBytes(_ keyColumns: [Column], rowCount: Int, ids: inout [Int32]) {
+        let keys = RowKeys.encode(keyColumns, rowCount: rowCount)
+        var newRows: [Int32] = []
+        // Work on a local table: a class property would pay an exclusivity check per row.
+        var table = KeyTable(capacity: 0)
+        swap(&table, &self.table)
+        defer { swap(&table, &self.table) }
+        keys.bytes.withUnsafeBufferPointer { bytes in
+            for row in 0..<rowCount {
+                let start = keys.offsets[row]
+                let key = UnsafeBufferPointer(rebasing: bytes[start..<keys.offsets[row + 1]])
+                let (id, isNew) = table.findOrInsert(key, hash: keys.hash(row))
+                ids[row] = Int32(truncatingIfNeeded: id)
+                if isNew { newRows.append(Int32(truncatingIfNeeded: row)) }
+            }
+        }
+        if !newRows.isEmpty {
+            keyChunks.append(newRows.withUnsafeBufferPointer { rows in keyColumns.map { $0.take(rows) } })
+            keyChunkBytes += keyChunks[keyChunks.count - 1].reduce(0) { $0 + $1.memoryBytes }
+        }
+    }
+
     /// The number of groups so far.
-    public var groupCount: Int { groups.isEmpty ? 1 : (integerKey ? integerTable.count : table.count) }
+    public var groupCount: Int {
+        groups.isEmpty ? 1 : (integerKey ? integerTable.count : (pairKey ? pairTable.count : table.count))
+    }
+
+    /// Assigns ids through the ``PairKeyTable``; `false` (nothing changed) when a key does not pack.
+    private func consumePacked(_ keyColumns: [Column], rowCount: Int, ids: inout [Int32]) -> Bool {
+        var first = [UInt64](repeating: 0, count: rowCount)
+        var second = [UInt64](repeating: 0, count: rowCount)
+        var nulls = [UInt32](repeating: 0, count: rowCount)
+        let packed = first.withUnsafeMutableBufferPointer { first in
+            second.withUnsafeMutableBufferPointer { second in
+                nulls.withUnsafeMutableBufferPointer { nulls in
+                    PairKeyTable.pack(keyColumns[0], rowCount: rowCount, into: first.baseAddress!, nulls: nulls.baseAddress!, bit: 1)
+                        && (keyColumns.count < 2
+                            || PairKeyTable.pack(
+                                keyColumns[1], rowCount: rowCount, into: second.baseAddress!, nulls: nulls.baseAddress!, bit: 2))
+                }
+            }
+        }
+        guard packed else { return false }
+        var newRows: [Int32] = []
+        // Work on a local table: a class property would pay an exclusivity check per row.
+        var table = PairKeyTable(capacity: 0)
+        swap(&table, &pairTable)
+        first.withUnsafeBufferPointer { first in
+            second.withUnsafeBufferPointer { second in
+                nulls.withUnsafeBufferPointer { nulls in
+                    ids.withUnsafeMutableBufferPointer { ids in
+                        table.findOrInsert(
+                            first: first.baseAddress!, second: second.baseAddress!, nulls: nulls.baseAddress!, count: rowCount,
+                            ids: ids.baseAddress!, newRows: &newRows)
+                    }
+                }
+            }
+        }
+        swap(&table, &pairTable)
+        if !newRows.isEmpty {
+            keyChunks.append(newRows.withUnsafeBufferPointer { rows in keyColumns.map { $0.take(rows) } })
+            keyChunkBytes += keyChunks[keyChunks.count - 1].reduce(0) { $0 + $1.memoryBytes }
+        }
+        return true
+    }
+
+    /// Leaves the packed-key path for byte keys: the groups so far, in id order, go into the
+    /// ``KeyTable`` so every group keeps its id.
+    private func convertPairToBytes() {
+        var table = KeyTable(capacity: max(1_024, pairTable.count))
+        for chunk in keyChunks {
+            let keys = RowKeys.encode(chunk, rowCount: chunk[0].count)
+            keys.bytes.withUnsafeBufferPointer { bytes in
+                for row in 0..<keys.count {
+                    let key = UnsafeBufferPointer(rebasing: bytes[keys.offsets[row]..<keys.offsets[row + 1]])
+                    _ = table.findOrInsert(key, hash: keys.hash(row))
+                }
+            }
+        }
+        self.table = table
+        pairTable = PairKeyTable(capacity: 0)
+        pairKey = false
+    }
 
     /// The bytes the aggregator holds, approximately (hash table, group keys, and 16 bytes per
     /// group and aggregate for the accumulators), for the memory budget (SPEC.md §8.9).
     public var memoryBytes: Int {
-        (integerKey ? integerTable.memoryBytes : table.memoryBytes) + keyChunkBytes + groupCount * 16 * aggregates.count
+        (integerKey ? integerTable.memoryBytes : (pairKey ? pairTable.memoryBytes : table.memoryBytes)) + keyChunkBytes + groupCount * 16 * aggregates.count
     }
 
     /// The result: group columns, then aggregate columns, one row per group (one row in all
     /// when there are no groups, even over no input).
     public func finish() -> RecordBatch {
-        let groupCount = groups.isEmpty ? 1 : (integerKey ? integerTable.count : table.count)
+        let groupCount = self.groupCount
         var columns: [Column] = []
         for (index, group) in groups.enumerated() {
             let parts = keyChunks.map { $0[index] }
