@@ -169,6 +169,19 @@ public final class HashAggregator {
         }
     }
 
+    /// Sizes an empty table for about `groups` groups, so it does not grow while filling.
+    func reserve(groups: Int) {
+        guard groupCount == 0 || (groupCount == 1 && self.groups.isEmpty) else { return }
+        let capacity = min(max(groups, 16), 1 << 22)
+        if integerKey {
+            integerTable = IntegerKeyTable(capacity: capacity)
+        } else if pairKey {
+            pairTable = PairKeyTable(capacity: capacity)
+        } else if !self.groups.isEmpty {
+            table = KeyTable(capacity: capacity)
+        }
+    }
+
     /// The number of groups so far.
     public var groupCount: Int {
         groups.isEmpty ? 1 : (integerKey ? integerTable.count : (pairKey ? pairTable.count : table.count))

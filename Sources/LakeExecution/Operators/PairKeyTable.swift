@@ -161,3 +161,43 @@ struct PairKeyTable {
         }
     }
 }
+
+extension PairKeyTable {
+    /// Whether keys of these types always pack (no strings), so their packed hash can pick a
+    /// partition the same way in every batch.
+    static func alwaysPacks(_ types: [DataType]) -> Bool {
+        (1...2).contains(types.count)
+            && types.allSatisfy { type in
+                if case .string = type { return false }
+                if case .binary = type { return false }
+                return accepts(type)
+            }
+    }
+
+    /// The packed hash of each row of one or two key columns whose types ``alwaysPacks(_:)``.
+    static func hashes(_ columns: [Column], rowCount: Int) -> [UInt64] {
+        var first = [UInt64](repeating: 0, count: rowCount)
+        var second = [UInt64](repeating: 0, count: rowCount)
+        var nulls = [UInt32](repeating: 0, count: rowCount)
+        first.withUnsafeMutableBufferPointer { first in
+            second.withUnsafeMutableBufferPointer { second in
+                nulls.withUnsafeMutableBufferPointer { nulls in
+                    _ = pack(columns[0], rowCount: rowCount, into: first.baseAddress!, nulls: nulls.baseAddress!, bit: 1)
+                    if columns.count > 1 {
+                        _ = pack(columns[1], rowCount: rowCount, into: second.baseAddress!, nulls: nulls.baseAddress!, bit: 2)
+                    }
+                }
+            }
+        }
+        return [UInt64](unsafeUninitializedCapacity: rowCount) { target, initialized in
+            first.withUnsafeBufferPointer { first in
+                second.withUnsafeBufferPointer { second in
+                    nulls.withUnsafeBufferPointer { nulls in
+                        for row in 0..<rowCount { target[row] = hash(first[row], second[row], nulls[row]) }
+                    }
+                }
+            }
+            initialized = rowCount
+        }
+    }
+}

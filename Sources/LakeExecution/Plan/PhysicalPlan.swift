@@ -461,12 +461,13 @@ public struct Executor: Sendable {
         let scanNode = inputNode + stages.count
         let budget = memory
         let spillBox = SpillSlot()
+        let presplit = AggregatePartials()
         let partials = try await withThrowingTaskGroup(of: [RecordBatch].self) { group in
             for _ in 0..<workers {
                 group.addTask {
                     var aggregator = HashAggregator(groups: groups, aggregates: partialAggregates, schema: partialSchema)
                     var reservation = MemoryReservation(budget)
-                    var flushed: [RecordBatch] = []
+                    var flushedParts: [[RecordBatch]] = []
                     var flushedBytes = 0
                     var rowsInTable = 0
                     while true {
@@ -488,8 +489,8 @@ public struct Executor: Sendable {
                                         throw ExecutionError.outOfMemoryBudget(operator: "aggregation", limit: budget.limit)
                                     }
                                     let spill = try spillBox.spill(budget: budget, keyCount: g)
-                                    for partial in flushed { try spill.write(partial) }
-                                    flushed = []
+                                    try spill.write(parts: flushedParts)
+                                    flushedParts = []
                                     flushedBytes = 0
                                     try spill.write(aggregator.finish())
                                     aggregator = HashAggregator(
@@ -500,7 +501,7 @@ public struct Executor: Sendable {
                                     // A big table that hardly reduces its rows costs a cache miss per
                                     // row: set it aside for the partitioned combine and start a small one.
                                     let partial = aggregator.finish()
-                                    flushed.append(partial)
+                                    try AggregatePartials.split(partial, keyCount: g, into: &flushedParts)
                                     flushedBytes += partial.memoryBytes
                                     aggregator = HashAggregator(
                                         groups: groups, aggregates: partialAggregates, schema: partialSchema)
@@ -510,8 +511,8 @@ public struct Executor: Sendable {
                             }
                         }
                     }
-                    flushed.append(aggregator.finish())
-                    return flushed
+                    if !flushedParts.isEmpty { presplit.add(flushedParts) }
+                    return [aggregator.finish()]
                 }
             }
             var results: [RecordBatch] = []
@@ -530,10 +531,10 @@ public struct Executor: Sendable {
             return RecordBatch(schema: schema, columns: columns, rowCount: combined.rowCount)
         }
         // The combine's table must fit too; if it would not, the partials go to disk as well.
-        let partialBytes = partials.reduce(0) { $0 + $1.memoryBytes }
+        let partialBytes = partials.reduce(0) { $0 + $1.memoryBytes } + presplit.memoryBytes
         var spill = spillBox.current
         var combineReserved = 0
-        if spill == nil, partials.count > 1, !groups.isEmpty {
+        if spill == nil, partials.count > 1 || !presplit.isEmpty, !groups.isEmpty {
             if memory.tryReserve(partialBytes * 2) {
                 combineReserved = partialBytes * 2
             } else {
@@ -544,20 +545,23 @@ public struct Executor: Sendable {
         guard let spill else {
             // One partial table holds each group once (same layout and types as the combined
             // table): it is already the combined result.
-            if partials.count == 1 { return [try output(partials[0])] }
-            let totalRows = partials.reduce(0) { $0 + $1.rowCount }
-            if groups.isEmpty || totalRows < 131_072 {
-                let combiner = HashAggregator(groups: finalGroups, aggregates: finalCalls, schema: finalSchema)
-                for partial in partials { try combiner.consume(partial) }
-                return [try output(combiner.finish())]
+            if presplit.isEmpty {
+                if partials.count == 1 { return [try output(partials[0])] }
+                let totalRows = partials.reduce(0) { $0 + $1.rowCount }
+                if groups.isEmpty || totalRows < 131_072 {
+                    let combiner = HashAggregator(groups: finalGroups, aggregates: finalCalls, schema: finalSchema)
+                    for partial in partials { try combiner.consume(partial) }
+                    return [try output(combiner.finish())]
+                }
             }
             // Many groups: split the partials by key hash and combine the parts in parallel; small
             // tables per part also stay in cache.
             let combineCalls = finalCalls
             return try await partitionedCombine(
-                partials, keyCount: g, combiner: { HashAggregator(groups: finalGroups, aggregates: combineCalls, schema: finalSchema) },
+                partials, presplit: presplit, keyCount: g, combiner: { HashAggregator(groups: finalGroups, aggregates: combineCalls, schema: finalSchema) },
                 output: output)
         }
+        try spill.write(parts: presplit.takeAll())
         for partial in partials { try spill.write(partial) }
         let results = try spill.combine(
             schema: partialSchema, budget: memory,
@@ -571,26 +575,19 @@ public struct Executor: Sendable {
     static let flushGroups = 1 << 18
 
     /// Combines partial aggregation results in the 64 partitions of their key hash, `threads`
-    /// partitions at a time (each group lives in exactly one partition).
+    /// partitions at a time (each group lives in exactly one partition). `presplit` holds
+    /// partials the workers split already; each partition's partials are freed once combined.
     private func partitionedCombine(
-        _ partials: [RecordBatch], keyCount: Int, combiner: @escaping @Sendable () -> HashAggregator,
+        _ partials: [RecordBatch], presplit: AggregatePartials, keyCount: Int, combiner: @escaping @Sendable () -> HashAggregator,
         output: @escaping @Sendable (RecordBatch) throws(ExecutionError) -> RecordBatch
     ) async throws -> [RecordBatch] {
         let count = AggregateSpill.partitionCount
         // Split each partial on its own task.
-        let split = try await withThrowingTaskGroup(of: [[RecordBatch]].self) { group in
+        try await withThrowingTaskGroup(of: Void.self) { group in
             for partial in partials {
-                group.addTask {
-                    var parts = [[RecordBatch]](repeating: [], count: count)
-                    try AggregateSpill.partition(partial, keyCount: keyCount, level: 0) { (partition, rows) throws(ExecutionError) in
-                        parts[partition].append(rows)
-                    }
-                    return parts
-                }
+                group.addTask { try presplit.add(partial, keyCount: keyCount) }
             }
-            var all: [[[RecordBatch]]] = []
-            for try await parts in group { all.append(parts) }
-            return all
+            try await group.waitForAll()
         }
         let next = PartitionCounter()
         let workers = min(threads, count)
@@ -603,9 +600,10 @@ public struct Executor: Sendable {
                         let partition = next.take()
                         if partition >= count { break }
                         let aggregator = combiner()
-                        for parts in split {
-                            for batch in parts[partition] { try aggregator.consume(batch) }
-                        }
+                        var batches = presplit.take(partition)
+                        aggregator.reserve(groups: batches.reduce(0) { $0 + $1.rowCount })
+                        for batch in batches { try aggregator.consume(batch) }
+                        batches = []
                         if aggregator.groupCount > 0 { done.append((partition, try output(aggregator.finish()))) }
                     }
                     return done
