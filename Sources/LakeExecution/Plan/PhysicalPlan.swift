@@ -478,7 +478,9 @@ public struct Executor: Sendable {
                         let batches = try await source.read(partition: partition)
                         if recordsScan { executor.record(scanNode, batches, since: start) }
                         for batch in batches {
-                            for morsel in Self.morsels(batch) {
+                            // Small morsels while the table reduces its rows; once tables are set
+                            // aside (a group per row or so), bigger ones fill each table faster.
+                            for morsel in flushedParts.isEmpty ? Self.aggregationMorsels(batch) : Self.morsels(batch) {
                                 let rows = try executor.runStages(fused, topNode: inputNode, morsel)
                                 try aggregator.consume(rows)
                                 rowsInTable += rows.rowCount
@@ -662,6 +664,18 @@ public struct Executor: Sendable {
     /// Rows per unit of pipeline work: large decoded row groups are cut into morsels so that
     /// every intermediate column stays in cache and allocations are reused.
     static let morselRows = 65_536
+
+    /// Rows per morsel of an aggregation's scan pipeline: a morsel's copies (slice, filter,
+    /// expression results) stay in the core's L2 cache and each worker holds less at once.
+    static let aggregationMorselRows = 16_384
+
+    /// `batch` cut into morsels of ``aggregationMorselRows`` rows.
+    static func aggregationMorsels(_ batch: RecordBatch) -> [RecordBatch] {
+        if batch.rowCount <= aggregationMorselRows * 3 / 2 { return [batch] }
+        return stride(from: 0, to: batch.rowCount, by: aggregationMorselRows).map {
+            batch.slice($0..<min($0 + aggregationMorselRows, batch.rowCount))
+        }
+    }
 
     static func morsels(_ batch: RecordBatch) -> [RecordBatch] {
         if batch.rowCount <= morselRows * 3 / 2 { return [batch] }
