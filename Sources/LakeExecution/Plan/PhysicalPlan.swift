@@ -480,8 +480,9 @@ public struct Executor: Sendable {
                         for batch in batches {
                             // Small morsels while the table reduces its rows; once tables are set
                             // aside (a group per row or so), bigger ones fill each table faster.
-                            for morsel in flushedParts.isEmpty ? Self.aggregationMorsels(batch) : Self.morsels(batch) {
-                                let rows = try executor.runStages(fused, topNode: inputNode, morsel)
+                            try executor.forEachAggregationMorsel(
+                                batch, stages: fused, topNode: inputNode, small: flushedParts.isEmpty
+                            ) { rows in
                                 try aggregator.consume(rows)
                                 rowsInTable += rows.rowCount
                                 // Twice the table: finishing and splitting it for a spill copies it once more.
