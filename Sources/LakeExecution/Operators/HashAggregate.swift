@@ -281,29 +281,27 @@ let smallGroupLimit = 16
 /// row. Four lanes per group (row `i` adds to lane `i % 4`) keep four additions in flight; the
 /// lanes are added up once per batch.
 enum SmallGroupLanes {
-    /// Per-group totals of `input` (`nil`: 1 per row, a count) over the rows of `groups`, and
-    /// which groups had a row.
-    @inline(__always)
-    static func sum<T: AdditiveArithmetic>(
-        _ groups: UnsafeBufferPointer<Int32>, _ input: UnsafeBufferPointer<T>?, one: T, groupCount: Int
-    ) -> (totals: [T], touched: [Bool]) {
-        var lanes = [T](repeating: .zero, count: groupCount &* 4)
+    /// Per-group totals of `input` over the rows of `groups`, and which groups had a row.
+    static func sum(
+        _ groups: UnsafeBufferPointer<Int32>, _ input: UnsafeBufferPointer<Double>, groupCount: Int
+    ) -> (totals: [Double], touched: [Bool]) {
+        var lanes = [Double](repeating: 0, count: groupCount &* 4)
         var touched = [Bool](repeating: false, count: groupCount)
-        let rowCount = groups.count
+        let rowCount = min(groups.count, input.count)
         lanes.withUnsafeMutableBufferPointer { lanes in
             touched.withUnsafeMutableBufferPointer { touched in
                 var row = 0
                 while row &+ 4 <= rowCount {
                     for lane in 0..<4 {
                         let group = Int(groups[row &+ lane])
-                        lanes[group &* 4 &+ lane] += input?[row &+ lane] ?? one
+                        lanes[group &* 4 &+ lane] += input[row &+ lane]
                         touched[group] = true
                     }
                     row &+= 4
                 }
                 while row < rowCount {
                     let group = Int(groups[row])
-                    lanes[group &* 4] += input?[row] ?? one
+                    lanes[group &* 4] += input[row]
                     touched[group] = true
                     row &+= 1
                 }
@@ -315,6 +313,27 @@ enum SmallGroupLanes {
         }
         return (totals, touched)
     }
+
+    /// Rows per group over `groups`.
+    static func count(_ groups: UnsafeBufferPointer<Int32>, groupCount: Int) -> [Int64] {
+        var lanes = [Int64](repeating: 0, count: groupCount &* 4)
+        let rowCount = groups.count
+        lanes.withUnsafeMutableBufferPointer { lanes in
+            var row = 0
+            while row &+ 4 <= rowCount {
+                for lane in 0..<4 { lanes[Int(groups[row &+ lane]) &* 4 &+ lane] &+= 1 }
+                row &+= 4
+            }
+            while row < rowCount {
+                lanes[Int(groups[row]) &* 4] &+= 1
+                row &+= 1
+            }
+        }
+        return (0..<groupCount).map { group in
+            let base = group &* 4
+            return (lanes[base] &+ lanes[base &+ 1]) &+ (lanes[base &+ 2] &+ lanes[base &+ 3])
+        }
+    }
 }
 
 final class CountAccumulator: Accumulator {
@@ -322,7 +341,7 @@ final class CountAccumulator: Accumulator {
     func update(_ groups: UnsafeBufferPointer<Int32>, _ column: Column?, groupCount: Int) {
         grow(&counts, to: groupCount, with: 0)
         if column?.validity == nil, groupCount <= smallGroupLimit, groups.count >= smallGroupRows {
-            let totals = SmallGroupLanes.sum(groups, UnsafeBufferPointer<Int64>?.none, one: 1, groupCount: groupCount).totals
+            let totals = SmallGroupLanes.count(groups, groupCount: groupCount)
             for group in 0..<groupCount { counts[group] &+= totals[group] }
             return
         }
@@ -389,7 +408,7 @@ final class SumDoubleAccumulator: Accumulator {
         let validity = values.validity
         if validity == nil, groupCount <= smallGroupLimit, groups.count >= smallGroupRows {
             let (totals, touched) = values.values.withUnsafeBufferPointer { input in
-                SmallGroupLanes.sum(groups, input, one: 1, groupCount: groupCount)
+                SmallGroupLanes.sum(groups, input, groupCount: groupCount)
             }
             for group in 0..<groupCount where touched[group] {
                 sums[group] += totals[group]
