@@ -110,7 +110,10 @@ extension StringColumn {
                     for row in rows {
                         let start = Int(source[Int(row)])
                         let length = Int(source[Int(row) &+ 1]) &- start
-                        if length > 0 {
+                        if length == 1 {
+                            // One-byte values (flags, codes) are common: no memmove call per row.
+                            target[position] = sourceBytes[start]
+                        } else if length > 0 {
                             (target.baseAddress! + position).initialize(
                                 from: sourceBytes.baseAddress! + start, count: length)
                         }

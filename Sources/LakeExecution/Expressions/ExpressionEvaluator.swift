@@ -98,6 +98,19 @@ public enum ExpressionEvaluator {
             if let result = compareToConstant(function, column, constant) { return result }
             return try compare(function, column, try evaluate(arguments[1], batch))
         }
+        if type == .float64, arguments.count == 2, function == .add || function == .subtract || function == .multiply {
+            // `1 - l_discount`: a DOUBLE constant is applied as a scalar, not materialized per row.
+            if case .literal(.float(let constant), _) = arguments[0] {
+                let right = try evaluate(arguments[1], batch)
+                if case .float64(let column) = right { return .float64(Kernels.double(function, constant, column)) }
+                return try arithmetic(function, try evaluate(arguments[0], batch), right, type: type)
+            }
+            if case .literal(.float(let constant), _) = arguments[1] {
+                let left = try evaluate(arguments[0], batch)
+                if case .float64(let column) = left { return .float64(Kernels.double(function, column, constant)) }
+                return try arithmetic(function, left, try evaluate(arguments[1], batch), type: type)
+            }
+        }
         let values = try arguments.map { (argument) throws(ExecutionError) in try evaluate(argument, batch) }
         switch function {
         case .add, .subtract, .multiply, .divide, .modulo:

@@ -139,6 +139,28 @@ enum Kernels {
         return .decimal(result.values, validity: result.validity, precision: precision, scale: scale)
     }
 
+    /// `constant + column`, `constant - column` or `constant * column` (add, subtract, multiply).
+    static func double(_ function: ScalarFunction, _ constant: Double, _ column: PrimitiveColumn<Double>)
+        -> PrimitiveColumn<Double>
+    {
+        switch function {
+        case .add: map1(column) { constant + $0 }
+        case .subtract: map1(column) { constant - $0 }
+        default: map1(column) { constant * $0 }
+        }
+    }
+
+    /// `column + constant`, `column - constant` or `column * constant` (add, subtract, multiply).
+    static func double(_ function: ScalarFunction, _ column: PrimitiveColumn<Double>, _ constant: Double)
+        -> PrimitiveColumn<Double>
+    {
+        switch function {
+        case .add: map1(column) { $0 + constant }
+        case .subtract: map1(column) { $0 - constant }
+        default: map1(column) { $0 * constant }
+        }
+    }
+
     /// Floating-point arithmetic; division and modulo by zero give NULL (SPEC.md §8).
     static func double(
         _ function: ScalarFunction, _ left: PrimitiveColumn<Double>, _ right: PrimitiveColumn<Double>

@@ -67,6 +67,15 @@ final class AggregateSpill: Sendable {
         return results
     }
 
+    /// Writes partial results already split by ``partition(_:keyCount:level:_:)`` at level 0
+    /// (`parts[p]` holds partition `p`'s rows).
+    func write(parts: [[RecordBatch]]) throws(ExecutionError) {
+        precondition(level == 0 && parts.count <= files.count, "pre-split partials belong to level 0")
+        for (partition, batches) in parts.enumerated() {
+            for batch in batches { try files[partition].append(batch) }
+        }
+    }
+
     /// Writes the rows of a partial result to the partitions of their keys.
     func write(_ partial: RecordBatch) throws(ExecutionError) {
         try Self.partition(partial, keyCount: keyCount, level: level) { (partition, rows) throws(ExecutionError) in
@@ -82,11 +91,21 @@ final class AggregateSpill: Sendable {
         _ body: (Int, RecordBatch) throws(ExecutionError) -> Void
     ) throws(ExecutionError) {
         let shift = UInt64(58 - 6 * level)
+        // Integer-like keys hash their packed words (the choice depends on the types only, so
+        // every batch of a query partitions alike); other keys hash their normalized bytes.
+        let packed = PairKeyTable.alwaysPacks(batch.columns.prefix(keyCount).map(\.dataType))
         for start in stride(from: 0, to: batch.rowCount, by: 65_536) {
-            let slice = batch.slice(start..<min(start + 65_536, batch.rowCount))
-            let keys = RowKeys.encode(Array(slice.columns.prefix(keyCount)), rowCount: slice.rowCount)
+            let slice = start == 0 && batch.rowCount <= 65_536 ? batch : batch.slice(start..<min(start + 65_536, batch.rowCount))
+            let keyColumns = Array(slice.columns.prefix(keyCount))
             // The top bits pick the partition; hash tables use the low bits.
-            let partitions = (0..<slice.rowCount).map { keys.hash($0) >> shift }
+            var partitions: [UInt64]
+            if packed {
+                partitions = PairKeyTable.hashes(keyColumns, rowCount: slice.rowCount)
+                for row in 0..<partitions.count { partitions[row] >>= shift }
+            } else {
+                let keys = RowKeys.encode(keyColumns, rowCount: slice.rowCount)
+                partitions = (0..<slice.rowCount).map { keys.hash($0) >> shift }
+            }
             try split(slice, partitions: partitions, count: partitionCount, body)
         }
     }

@@ -53,6 +53,10 @@ public final class HashAggregator {
     /// The fast path for one integer-like group key.
     private var integerTable = IntegerKeyTable()
     private let integerKey: Bool
+    /// The fast path for one or two packable key columns (``PairKeyTable``); cleared for good
+    /// when a key does not pack (a string longer than 7 bytes).
+    private var pairTable = PairKeyTable(capacity: 0)
+    private var pairKey: Bool
     private var keyChunks: [[Column]] = []
     private var keyChunkBytes = 0
     private let accumulators: [any Accumulator]
@@ -62,6 +66,7 @@ public final class HashAggregator {
         self.aggregates = aggregates
         self.schema = schema
         self.integerKey = groups.count == 1 && IntegerKeyTable.accepts(groups[0].type)
+        self.pairKey = !integerKey && (1...2).contains(groups.count) && groups.allSatisfy { PairKeyTable.accepts($0.type) }
         self.accumulators = aggregates.map { call in
             let accumulator = Self.makeAccumulator(call)
             return call.distinct && call.function != .countDistinct ? DistinctFilter(accumulator) : accumulator
@@ -123,27 +128,10 @@ public final class HashAggregator {
             }
         } else if !groups.isEmpty {
             let keyColumns = try groups.map { (group) throws(ExecutionError) in try ExpressionEvaluator.evaluate(group, batch) }
-            let keys = RowKeys.encode(keyColumns, rowCount: rowCount)
-            var newRows: [Int32] = []
-            // Work on a local table: a class property would pay an exclusivity check per row.
-            var table = KeyTable(capacity: 0)
-            swap(&table, &self.table)
-            defer { swap(&table, &self.table) }
-            keys.bytes.withUnsafeBufferPointer { bytes in
-                for row in 0..<rowCount {
-                    let start = keys.offsets[row]
-                    let key = UnsafeBufferPointer(rebasing: bytes[start..<keys.offsets[row + 1]])
-                    let (id, isNew) = table.findOrInsert(key, hash: keys.hash(row))
-                    ids[row] = Int32(truncatingIfNeeded: id)
-                    if isNew { newRows.append(Int32(truncatingIfNeeded: row)) }
-                }
-            }
-            if !newRows.isEmpty {
-                keyChunks.append(newRows.withUnsafeBufferPointer { rows in keyColumns.map { $0.take(rows) } })
-                keyChunkBytes += keyChunks[keyChunks.count - 1].reduce(0) { $0 + $1.memoryBytes }
-            }
+            if pairKey, !consumePacked(keyColumns, rowCount: rowCount, ids: &ids) { convertPairToBytes() }
+            if !pairKey { consumeBytes(keyColumns, rowCount: rowCount, ids: &ids) }
         }
-        let groupCount = groups.isEmpty ? 1 : (integerKey ? integerTable.count : table.count)
+        let groupCount = self.groupCount
         for (call, accumulator) in zip(aggregates, accumulators) {
             if call.filter != nil || call.secondArgument != nil {
                 try MoreAggregates.update(accumulator, call, batch, ids: ids, groupCount: groupCount)
@@ -158,19 +146,114 @@ public final class HashAggregator {
         }
     }
 
+    /// Assigns ids through the byte-key ``KeyTable``.
+    private func consumeBytes(_ keyColumns: [Column], rowCount: Int, ids: inout [Int32]) {
+        let keys = RowKeys.encode(keyColumns, rowCount: rowCount)
+        var newRows: [Int32] = []
+        // Work on a local table: a class property would pay an exclusivity check per row.
+        var table = KeyTable(capacity: 0)
+        swap(&table, &self.table)
+        defer { swap(&table, &self.table) }
+        keys.bytes.withUnsafeBufferPointer { bytes in
+            for row in 0..<rowCount {
+                let start = keys.offsets[row]
+                let key = UnsafeBufferPointer(rebasing: bytes[start..<keys.offsets[row + 1]])
+                let (id, isNew) = table.findOrInsert(key, hash: keys.hash(row))
+                ids[row] = Int32(truncatingIfNeeded: id)
+                if isNew { newRows.append(Int32(truncatingIfNeeded: row)) }
+            }
+        }
+        if !newRows.isEmpty {
+            keyChunks.append(newRows.withUnsafeBufferPointer { rows in keyColumns.map { $0.take(rows) } })
+            keyChunkBytes += keyChunks[keyChunks.count - 1].reduce(0) { $0 + $1.memoryBytes }
+        }
+    }
+
+    /// Sizes an empty table for about `groups` groups, so it does not grow while filling.
+    func reserve(groups: Int) {
+        guard groupCount == 0 || (groupCount == 1 && self.groups.isEmpty) else { return }
+        let capacity = min(max(groups, 16), 1 << 22)
+        if integerKey {
+            integerTable = IntegerKeyTable(capacity: capacity)
+        } else if pairKey {
+            pairTable = PairKeyTable(capacity: capacity)
+        } else if !self.groups.isEmpty {
+            table = KeyTable(capacity: capacity)
+        }
+    }
+
     /// The number of groups so far.
-    public var groupCount: Int { groups.isEmpty ? 1 : (integerKey ? integerTable.count : table.count) }
+    public var groupCount: Int {
+        groups.isEmpty ? 1 : (integerKey ? integerTable.count : (pairKey ? pairTable.count : table.count))
+    }
+
+    /// Assigns ids through the ``PairKeyTable``; `false` (nothing changed) when a key does not pack.
+    private func consumePacked(_ keyColumns: [Column], rowCount: Int, ids: inout [Int32]) -> Bool {
+        var first = [UInt64](repeating: 0, count: rowCount)
+        var second = [UInt64](repeating: 0, count: rowCount)
+        var nulls = [UInt32](repeating: 0, count: rowCount)
+        let packed = first.withUnsafeMutableBufferPointer { first in
+            second.withUnsafeMutableBufferPointer { second in
+                nulls.withUnsafeMutableBufferPointer { nulls in
+                    PairKeyTable.pack(keyColumns[0], rowCount: rowCount, into: first.baseAddress!, nulls: nulls.baseAddress!, bit: 1)
+                        && (keyColumns.count < 2
+                            || PairKeyTable.pack(
+                                keyColumns[1], rowCount: rowCount, into: second.baseAddress!, nulls: nulls.baseAddress!, bit: 2))
+                }
+            }
+        }
+        guard packed else { return false }
+        var newRows: [Int32] = []
+        // Work on a local table: a class property would pay an exclusivity check per row.
+        var table = PairKeyTable(capacity: 0)
+        swap(&table, &pairTable)
+        first.withUnsafeBufferPointer { first in
+            second.withUnsafeBufferPointer { second in
+                nulls.withUnsafeBufferPointer { nulls in
+                    ids.withUnsafeMutableBufferPointer { ids in
+                        table.findOrInsert(
+                            first: first.baseAddress!, second: second.baseAddress!, nulls: nulls.baseAddress!, count: rowCount,
+                            ids: ids.baseAddress!, newRows: &newRows)
+                    }
+                }
+            }
+        }
+        swap(&table, &pairTable)
+        if !newRows.isEmpty {
+            keyChunks.append(newRows.withUnsafeBufferPointer { rows in keyColumns.map { $0.take(rows) } })
+            keyChunkBytes += keyChunks[keyChunks.count - 1].reduce(0) { $0 + $1.memoryBytes }
+        }
+        return true
+    }
+
+    /// Leaves the packed-key path for byte keys: the groups so far, in id order, go into the
+    /// ``KeyTable`` so every group keeps its id.
+    private func convertPairToBytes() {
+        var table = KeyTable(capacity: max(1_024, pairTable.count))
+        for chunk in keyChunks {
+            let keys = RowKeys.encode(chunk, rowCount: chunk[0].count)
+            keys.bytes.withUnsafeBufferPointer { bytes in
+                for row in 0..<keys.count {
+                    let key = UnsafeBufferPointer(rebasing: bytes[keys.offsets[row]..<keys.offsets[row + 1]])
+                    _ = table.findOrInsert(key, hash: keys.hash(row))
+                }
+            }
+        }
+        self.table = table
+        pairTable = PairKeyTable(capacity: 0)
+        pairKey = false
+    }
 
     /// The bytes the aggregator holds, approximately (hash table, group keys, and 16 bytes per
     /// group and aggregate for the accumulators), for the memory budget (SPEC.md §8.9).
     public var memoryBytes: Int {
-        (integerKey ? integerTable.memoryBytes : table.memoryBytes) + keyChunkBytes + groupCount * 16 * aggregates.count
+        (integerKey ? integerTable.memoryBytes : (pairKey ? pairTable.memoryBytes : table.memoryBytes)) + keyChunkBytes + groupCount * 16 * aggregates.count
     }
 
     /// The result: group columns, then aggregate columns, one row per group (one row in all
     /// when there are no groups, even over no input).
     public func finish() -> RecordBatch {
-        let groupCount = groups.isEmpty ? 1 : (integerKey ? integerTable.count : table.count)
+        let groupCount = self.groupCount
         var columns: [Column] = []
         for (index, group) in groups.enumerated() {
             let parts = keyChunks.map { $0[index] }
@@ -188,10 +271,80 @@ private func grow<T>(_ array: inout ContiguousArray<T>, to count: Int, with valu
     if array.count < count { array.append(contentsOf: repeatElement(value, count: count - array.count)) }
 }
 
+/// Rows per batch from which a few groups are summed in ``SmallGroupLanes``.
+let smallGroupRows = 256
+/// Groups up to which ``SmallGroupLanes`` sums in lanes.
+let smallGroupLimit = 16
+
+/// Sums for a handful of groups (TPC-H Q1 has four): consecutive rows mostly hit the same group,
+/// so a plain `sums[group] += value` loop waits for the previous addition of that group on every
+/// row. Four lanes per group (row `i` adds to lane `i % 4`) keep four additions in flight; the
+/// lanes are added up once per batch.
+enum SmallGroupLanes {
+    /// Per-group totals of `input` over the rows of `groups`, and which groups had a row.
+    static func sum(
+        _ groups: UnsafeBufferPointer<Int32>, _ input: UnsafeBufferPointer<Double>, groupCount: Int
+    ) -> (totals: [Double], touched: [Bool]) {
+        var lanes = [Double](repeating: 0, count: groupCount &* 4)
+        var touched = [Bool](repeating: false, count: groupCount)
+        let rowCount = min(groups.count, input.count)
+        lanes.withUnsafeMutableBufferPointer { lanes in
+            touched.withUnsafeMutableBufferPointer { touched in
+                var row = 0
+                while row &+ 4 <= rowCount {
+                    for lane in 0..<4 {
+                        let group = Int(groups[row &+ lane])
+                        lanes[group &* 4 &+ lane] += input[row &+ lane]
+                        touched[group] = true
+                    }
+                    row &+= 4
+                }
+                while row < rowCount {
+                    let group = Int(groups[row])
+                    lanes[group &* 4] += input[row]
+                    touched[group] = true
+                    row &+= 1
+                }
+            }
+        }
+        let totals = (0..<groupCount).map { group in
+            let base = group &* 4
+            return (lanes[base] + lanes[base &+ 1]) + (lanes[base &+ 2] + lanes[base &+ 3])
+        }
+        return (totals, touched)
+    }
+
+    /// Rows per group over `groups`.
+    static func count(_ groups: UnsafeBufferPointer<Int32>, groupCount: Int) -> [Int64] {
+        var lanes = [Int64](repeating: 0, count: groupCount &* 4)
+        let rowCount = groups.count
+        lanes.withUnsafeMutableBufferPointer { lanes in
+            var row = 0
+            while row &+ 4 <= rowCount {
+                for lane in 0..<4 { lanes[Int(groups[row &+ lane]) &* 4 &+ lane] &+= 1 }
+                row &+= 4
+            }
+            while row < rowCount {
+                lanes[Int(groups[row]) &* 4] &+= 1
+                row &+= 1
+            }
+        }
+        return (0..<groupCount).map { group in
+            let base = group &* 4
+            return (lanes[base] &+ lanes[base &+ 1]) &+ (lanes[base &+ 2] &+ lanes[base &+ 3])
+        }
+    }
+}
+
 final class CountAccumulator: Accumulator {
     var counts = ContiguousArray<Int64>()
     func update(_ groups: UnsafeBufferPointer<Int32>, _ column: Column?, groupCount: Int) {
         grow(&counts, to: groupCount, with: 0)
+        if column?.validity == nil, groupCount <= smallGroupLimit, groups.count >= smallGroupRows {
+            let totals = SmallGroupLanes.count(groups, groupCount: groupCount)
+            for group in 0..<groupCount { counts[group] &+= totals[group] }
+            return
+        }
         counts.withUnsafeMutableBufferPointer { counts in
             if let validity = column?.validity {
                 for row in 0..<groups.count where validity.isValid(row) { counts[Int(groups[row])] &+= 1 }
@@ -253,6 +406,16 @@ final class SumDoubleAccumulator: Accumulator {
         grow(&seen, to: groupCount, with: false)
         guard case .float64(let values) = column else { return }
         let validity = values.validity
+        if validity == nil, groupCount <= smallGroupLimit, groups.count >= smallGroupRows {
+            let (totals, touched) = values.values.withUnsafeBufferPointer { input in
+                SmallGroupLanes.sum(groups, input, groupCount: groupCount)
+            }
+            for group in 0..<groupCount where touched[group] {
+                sums[group] += totals[group]
+                seen[group] = true
+            }
+            return
+        }
         sums.withUnsafeMutableBufferPointer { sums in
             seen.withUnsafeMutableBufferPointer { seen in
                 values.values.withUnsafeBufferPointer { input in

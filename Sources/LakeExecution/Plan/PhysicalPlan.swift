@@ -480,12 +480,13 @@ public struct Executor: Sendable {
         let scanNode = inputNode + stages.count
         let budget = memory
         let spillBox = SpillSlot()
+        let presplit = AggregatePartials()
         let partials = try await withThrowingTaskGroup(of: [RecordBatch].self) { group in
             for _ in 0..<workers {
                 group.addTask {
                     var aggregator = HashAggregator(groups: groups, aggregates: partialAggregates, schema: partialSchema)
                     var reservation = MemoryReservation(budget)
-                    var flushed: [RecordBatch] = []
+                    var flushedParts: [[RecordBatch]] = []
                     var flushedBytes = 0
                     var rowsInTable = 0
                     while true {
@@ -496,8 +497,11 @@ public struct Executor: Sendable {
                         let batches = try await source.read(partition: partition)
                         if recordsScan { executor.record(scanNode, batches, since: start) }
                         for batch in batches {
-                            for morsel in Self.morsels(batch) {
-                                let rows = try executor.runStages(fused, topNode: inputNode, morsel)
+                            // Small morsels while the table reduces its rows; once tables are set
+                            // aside (a group per row or so), bigger ones fill each table faster.
+                            try executor.forEachAggregationMorsel(
+                                batch, stages: fused, topNode: inputNode, small: flushedParts.isEmpty
+                            ) { rows in
                                 try aggregator.consume(rows)
                                 rowsInTable += rows.rowCount
                                 // Twice the table: finishing and splitting it for a spill copies it once more.
@@ -507,8 +511,8 @@ public struct Executor: Sendable {
                                         throw ExecutionError.outOfMemoryBudget(operator: "aggregation", limit: budget.limit)
                                     }
                                     let spill = try spillBox.spill(budget: budget, keyCount: g)
-                                    for partial in flushed { try spill.write(partial) }
-                                    flushed = []
+                                    try spill.write(parts: flushedParts)
+                                    flushedParts = []
                                     flushedBytes = 0
                                     try spill.write(aggregator.finish())
                                     aggregator = HashAggregator(
@@ -519,18 +523,20 @@ public struct Executor: Sendable {
                                     // A big table that hardly reduces its rows costs a cache miss per
                                     // row: set it aside for the partitioned combine and start a small one.
                                     let partial = aggregator.finish()
-                                    flushed.append(partial)
+                                    try AggregatePartials.split(partial, keyCount: g, into: &flushedParts)
                                     flushedBytes += partial.memoryBytes
                                     aggregator = HashAggregator(
                                         groups: groups, aggregates: partialAggregates, schema: partialSchema)
+                                    // The next table likely fills up the same way: size it once.
+                                    aggregator.reserve(groups: Self.flushGroups)
                                     _ = reservation.update(to: flushedBytes)
                                     rowsInTable = 0
                                 }
                             }
                         }
                     }
-                    flushed.append(aggregator.finish())
-                    return flushed
+                    if !flushedParts.isEmpty { presplit.add(flushedParts) }
+                    return [aggregator.finish()]
                 }
             }
             var results: [RecordBatch] = []
@@ -549,10 +555,10 @@ public struct Executor: Sendable {
             return RecordBatch(schema: schema, columns: columns, rowCount: combined.rowCount)
         }
         // The combine's table must fit too; if it would not, the partials go to disk as well.
-        let partialBytes = partials.reduce(0) { $0 + $1.memoryBytes }
+        let partialBytes = partials.reduce(0) { $0 + $1.memoryBytes } + presplit.memoryBytes
         var spill = spillBox.current
         var combineReserved = 0
-        if spill == nil, partials.count > 1, !groups.isEmpty {
+        if spill == nil, partials.count > 1 || !presplit.isEmpty, !groups.isEmpty {
             if memory.tryReserve(partialBytes * 2) {
                 combineReserved = partialBytes * 2
             } else {
@@ -563,20 +569,23 @@ public struct Executor: Sendable {
         guard let spill else {
             // One partial table holds each group once (same layout and types as the combined
             // table): it is already the combined result.
-            if partials.count == 1 { return [try output(partials[0])] }
-            let totalRows = partials.reduce(0) { $0 + $1.rowCount }
-            if groups.isEmpty || totalRows < 131_072 {
-                let combiner = HashAggregator(groups: finalGroups, aggregates: finalCalls, schema: finalSchema)
-                for partial in partials { try combiner.consume(partial) }
-                return [try output(combiner.finish())]
+            if presplit.isEmpty {
+                if partials.count == 1 { return [try output(partials[0])] }
+                let totalRows = partials.reduce(0) { $0 + $1.rowCount }
+                if groups.isEmpty || totalRows < 131_072 {
+                    let combiner = HashAggregator(groups: finalGroups, aggregates: finalCalls, schema: finalSchema)
+                    for partial in partials { try combiner.consume(partial) }
+                    return [try output(combiner.finish())]
+                }
             }
             // Many groups: split the partials by key hash and combine the parts in parallel; small
             // tables per part also stay in cache.
             let combineCalls = finalCalls
             return try await partitionedCombine(
-                partials, keyCount: g, combiner: { HashAggregator(groups: finalGroups, aggregates: combineCalls, schema: finalSchema) },
+                partials, presplit: presplit, keyCount: g, combiner: { HashAggregator(groups: finalGroups, aggregates: combineCalls, schema: finalSchema) },
                 output: output)
         }
+        try spill.write(parts: presplit.takeAll())
         for partial in partials { try spill.write(partial) }
         let results = try spill.combine(
             schema: partialSchema, budget: memory,
@@ -586,30 +595,24 @@ public struct Executor: Sendable {
 
     /// Groups past which a worker's partial table is set aside for the combine when it holds more
     /// than half as many groups as rows (poor reduction; measured at SF1: 6M groups 1.56 → 1.25 s
-    /// CPU, 800k groups 1.69 → 1.07 s; 200k groups never reach it).
-    static let flushGroups = 1 << 18
+    /// CPU, 800k groups 1.69 → 1.07 s; 200k groups never reach it). 32k groups keep a packed-key
+    /// table near 1.5 MB, in cache (6M groups: 2^18 → 2^15 took 734 → 615 ms CPU, 277 → 244 MB).
+    static let flushGroups = 1 << 15
 
     /// Combines partial aggregation results in the 64 partitions of their key hash, `threads`
-    /// partitions at a time (each group lives in exactly one partition).
+    /// partitions at a time (each group lives in exactly one partition). `presplit` holds
+    /// partials the workers split already; each partition's partials are freed once combined.
     private func partitionedCombine(
-        _ partials: [RecordBatch], keyCount: Int, combiner: @escaping @Sendable () -> HashAggregator,
+        _ partials: [RecordBatch], presplit: AggregatePartials, keyCount: Int, combiner: @escaping @Sendable () -> HashAggregator,
         output: @escaping @Sendable (RecordBatch) throws(ExecutionError) -> RecordBatch
     ) async throws -> [RecordBatch] {
         let count = AggregateSpill.partitionCount
         // Split each partial on its own task.
-        let split = try await withThrowingTaskGroup(of: [[RecordBatch]].self) { group in
+        try await withThrowingTaskGroup(of: Void.self) { group in
             for partial in partials {
-                group.addTask {
-                    var parts = [[RecordBatch]](repeating: [], count: count)
-                    try AggregateSpill.partition(partial, keyCount: keyCount, level: 0) { (partition, rows) throws(ExecutionError) in
-                        parts[partition].append(rows)
-                    }
-                    return parts
-                }
+                group.addTask { try presplit.add(partial, keyCount: keyCount) }
             }
-            var all: [[[RecordBatch]]] = []
-            for try await parts in group { all.append(parts) }
-            return all
+            try await group.waitForAll()
         }
         let next = PartitionCounter()
         let workers = min(threads, count)
@@ -622,9 +625,10 @@ public struct Executor: Sendable {
                         let partition = next.take()
                         if partition >= count { break }
                         let aggregator = combiner()
-                        for parts in split {
-                            for batch in parts[partition] { try aggregator.consume(batch) }
-                        }
+                        var batches = presplit.take(partition)
+                        aggregator.reserve(groups: batches.reduce(0) { $0 + $1.rowCount })
+                        for batch in batches { try aggregator.consume(batch) }
+                        batches = []
                         if aggregator.groupCount > 0 { done.append((partition, try output(aggregator.finish()))) }
                     }
                     return done
@@ -680,6 +684,18 @@ public struct Executor: Sendable {
     /// Rows per unit of pipeline work: large decoded row groups are cut into morsels so that
     /// every intermediate column stays in cache and allocations are reused.
     static let morselRows = 65_536
+
+    /// Rows per morsel of an aggregation's scan pipeline: a morsel's copies (slice, filter,
+    /// expression results) stay in the core's L2 cache and each worker holds less at once.
+    static let aggregationMorselRows = 16_384
+
+    /// `batch` cut into morsels of ``aggregationMorselRows`` rows.
+    static func aggregationMorsels(_ batch: RecordBatch) -> [RecordBatch] {
+        if batch.rowCount <= aggregationMorselRows * 3 / 2 { return [batch] }
+        return stride(from: 0, to: batch.rowCount, by: aggregationMorselRows).map {
+            batch.slice($0..<min($0 + aggregationMorselRows, batch.rowCount))
+        }
+    }
 
     static func morsels(_ batch: RecordBatch) -> [RecordBatch] {
         if batch.rowCount <= morselRows * 3 / 2 { return [batch] }
