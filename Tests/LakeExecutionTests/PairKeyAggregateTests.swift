@@ -78,6 +78,37 @@ struct PairKeyAggregateTests {
         }
     }
 
+    @Test("a lone string key packs up to 15 bytes, and a longer one later switches to byte keys", arguments: [false, true])
+    func loneStringKey(longLater: Bool) throws {
+        // Lengths 0…15 (and NULL), near-equal strings that differ only in byte 7 or 14.
+        func batch(_ extra: [String?]) -> RecordBatch {
+            var names: [String?] = [nil, "", "1-URGENT", "2-HIGH", "4-NOT SPECIFIED", "4-NOT SPECIFIEE", "abcdefgX", "abcdefgY"]
+            for length in 0...15 { names.append(String(repeating: "z", count: length)) }
+            names += extra
+            let rows = names.count * 3
+            let column = Column.string(StringColumn((0..<rows).map { names[$0 % names.count] }))
+            let values = Column.int64(PrimitiveColumn(values: ContiguousArray((0..<Int64(rows)))))
+            return RecordBatch(schema: Schema([Field("s", .string), Field("v", .int64)]), columns: [column, values], rowCount: rows)
+        }
+        let batches = [batch([]), batch(longLater ? ["a string of sixteen+"] : ["x"])]
+        let aggregator = HashAggregator(
+            groups: [.column(0, .string)],
+            aggregates: [AggregateCall(function: .countStar, argument: nil, type: .int64)],
+            schema: Schema([Field("s", .string), Field("n", .int64)]))
+        for batch in batches { try aggregator.consume(batch) }
+        let result = aggregator.finish()
+        var expected: [String: Int64] = [:]
+        for batch in batches {
+            for row in 0..<batch.rowCount { expected["\(batch.columns[0].scalar(at: row))", default: 0] += 1 }
+        }
+        var seen: [String: Int64] = [:]
+        for row in 0..<result.rowCount {
+            guard case .integer(let count) = result.columns[1].scalar(at: row) else { continue }
+            seen["\(result.columns[0].scalar(at: row))"] = count
+        }
+        #expect(seen == expected)
+    }
+
     @Test("a few groups over many rows (lane sums and counts) match a plain loop", arguments: [255, 256, 1_001, 4_099])
     func fewGroups(rows: Int) throws {
         let keys = ContiguousArray((0..<rows).map { Int32(($0 / 3) % 5) })

@@ -195,7 +195,12 @@ public final class HashAggregator {
         let packed = first.withUnsafeMutableBufferPointer { first in
             second.withUnsafeMutableBufferPointer { second in
                 nulls.withUnsafeMutableBufferPointer { nulls in
-                    PairKeyTable.pack(keyColumns[0], rowCount: rowCount, into: first.baseAddress!, nulls: nulls.baseAddress!, bit: 1)
+                    if keyColumns.count == 1, case .string(let strings) = keyColumns[0] {
+                        return PairKeyTable.packWide(
+                            strings, rowCount: rowCount, first: first.baseAddress!, second: second.baseAddress!,
+                            nulls: nulls.baseAddress!)
+                    }
+                    return PairKeyTable.pack(keyColumns[0], rowCount: rowCount, into: first.baseAddress!, nulls: nulls.baseAddress!, bit: 1)
                         && (keyColumns.count < 2
                             || PairKeyTable.pack(
                                 keyColumns[1], rowCount: rowCount, into: second.baseAddress!, nulls: nulls.baseAddress!, bit: 2))

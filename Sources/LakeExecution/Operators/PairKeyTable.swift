@@ -4,7 +4,8 @@ import LakeColumnar
 /// of ``HashAggregator`` for keys like `(l_orderkey, l_linenumber)` or `(l_returnflag,
 /// l_linestatus)`. Integers, dates, timestamps, booleans and DECIMAL(≤18) take their 64-bit
 /// pattern, doubles their ordered bits (so -0.0 = 0.0 and NaN = NaN), and strings of at most 7
-/// bytes their length and bytes; a longer string makes ``pack(_:rowCount:into:nulls:bit:)``
+/// bytes (15 when the string is the only key, ``packWide(_:rowCount:first:second:nulls:)``) their
+/// length and bytes; a longer string makes ``pack(_:rowCount:into:nulls:bit:)``
 /// fail and the aggregator go back to byte keys (``RowKeys``).
 ///
 /// Each slot holds the packed key and its id inline, so a lookup touches one cache line, not the
@@ -103,6 +104,43 @@ struct PairKeyTable {
             }
         }
         return true
+    }
+
+    /// Packs a lone string (or binary) key of at most 15 bytes into both words: its length and
+    /// first 7 bytes in `first`, bytes 7–14 in `second`; `false` when a value is longer. (Keys
+    /// such as TPC-H's `o_orderpriority`, "4-NOT SPECIFIED", fit.)
+    static func packWide(
+        _ column: StringColumn, rowCount: Int, first: UnsafeMutablePointer<UInt64>, second: UnsafeMutablePointer<UInt64>,
+        nulls: UnsafeMutablePointer<UInt32>
+    ) -> Bool {
+        let validity = column.validity
+        let fits = column.withRows { offsets, bytes -> Bool in
+            for row in 0..<rowCount {
+                let start = Int(offsets[row])
+                let length = Int(offsets[row + 1]) &- start
+                if let validity, !validity.isValid(row) {
+                    first[row] = 0
+                    second[row] = 0
+                    nulls[row] |= 1
+                    continue
+                }
+                if length > 15 { return false }
+                var low = UInt64(truncatingIfNeeded: length)
+                var high: UInt64 = 0
+                for index in 0..<min(length, 7) {
+                    low |= UInt64(bytes[start &+ index]) &<< UInt64(truncatingIfNeeded: 8 &* (index &+ 1))
+                }
+                var index = 7
+                while index < length {
+                    high |= UInt64(bytes[start &+ index]) &<< UInt64(truncatingIfNeeded: 8 &* (index &- 7))
+                    index &+= 1
+                }
+                first[row] = low
+                second[row] = high
+            }
+            return true
+        }
+        return fits
     }
 
     /// Looks up `count` packed keys, inserting the new ones, and writes each row's id to `ids`;
