@@ -424,21 +424,37 @@ struct ColumnChunkReader {
             throw .unsupported("more than 2 GiB of string data in one column chunk")
         }
         let base = bytes.count
+        let firstOffset = offsets.count
         bytes.append(contentsOf: repeatElement(0, count: total))
+        offsets.append(contentsOf: repeatElement(0, count: count))
+        // Both outputs are sized, so the loop writes through pointers: no per-value append (with
+        // its uniqueness check) and no memmove call for the short strings dictionaries hold.
         bytes.withUnsafeMutableBufferPointer { output in
-            indices.withUnsafeBufferPointer { indexBuffer in
-                dictionaryOffsets.withUnsafeBufferPointer { entryOffsets in
-                    dictionaryBytes.withUnsafeBufferPointer { entryBytes in
-                        var position = base
-                        for index in 0..<count {
-                            let entry = Int(indexBuffer[index])
-                            let start = Int(entryOffsets[entry])
-                            let length = Int(entryOffsets[entry &+ 1]) &- start
-                            if length > 0 {
-                                (output.baseAddress! + position).update(from: entryBytes.baseAddress! + start, count: length)
+            offsets.withUnsafeMutableBufferPointer { offsetBuffer in
+                indices.withUnsafeBufferPointer { indexBuffer in
+                    dictionaryOffsets.withUnsafeBufferPointer { entryOffsets in
+                        dictionaryBytes.withUnsafeBufferPointer { entryBytes in
+                            let target = output.baseAddress.map { $0 + base }
+                            let out = offsetBuffer.baseAddress! + firstOffset
+                            var position = 0
+                            for index in 0..<count {
+                                let entry = Int(indexBuffer[index])
+                                let start = Int(entryOffsets[entry])
+                                let length = Int(entryOffsets[entry &+ 1]) &- start
+                                if length > 16 {
+                                    (target! + position).update(from: entryBytes.baseAddress! + start, count: length)
+                                } else if length > 0 {
+                                    let from = entryBytes.baseAddress! + start
+                                    let to = target! + position
+                                    var byte = 0
+                                    while byte < length {
+                                        to[byte] = from[byte]
+                                        byte &+= 1
+                                    }
+                                }
+                                position &+= length
+                                out[index] = Int32(truncatingIfNeeded: base &+ position)
                             }
-                            position &+= length
-                            offsets.append(Int32(truncatingIfNeeded: position))
                         }
                     }
                 }

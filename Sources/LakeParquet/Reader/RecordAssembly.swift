@@ -188,6 +188,9 @@ package enum RecordAssembly {
             }
             return data.values
         }
+        // Every slot an instance and as many values as slots: no nulls (the page walker decodes
+        // exactly one value per slot at the max definition level), so no bitmap is needed.
+        if instanceLevel == 0 && data.values.count == data.levelCount { return data.values }
         // One pass: which slots are instances, and which of those hold a value.
         let slotCount = data.levelCount
         var words = ContiguousArray<UInt64>()
