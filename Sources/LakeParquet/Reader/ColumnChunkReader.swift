@@ -436,6 +436,14 @@ struct ColumnChunkReader {
                         dictionaryBytes.withUnsafeBufferPointer { entryBytes in
                             let target = output.baseAddress.map { $0 + base }
                             let out = offsetBuffer.baseAddress! + firstOffset
+                            if let target, Self.allOneByte(entryOffsets) {
+                                // One-byte entries (flags such as TPC-H's l_returnflag): a lookup per value.
+                                for index in 0..<count {
+                                    target[index] = entryBytes[Int(indexBuffer[index])]
+                                    out[index] = Int32(truncatingIfNeeded: base &+ index &+ 1)
+                                }
+                                return
+                            }
                             var position = 0
                             for index in 0..<count {
                                 let entry = Int(indexBuffer[index])
@@ -460,6 +468,12 @@ struct ColumnChunkReader {
                 }
             }
         }
+    }
+
+    /// Whether every dictionary entry is exactly one byte long.
+    private static func allOneByte(_ entryOffsets: UnsafeBufferPointer<Int32>) -> Bool {
+        for entry in 0..<(entryOffsets.count - 1) where entryOffsets[entry &+ 1] &- entryOffsets[entry] != 1 { return false }
+        return true
     }
 
     /// Decodes every page of a FIXED_LEN_BYTE_ARRAY (or INT96) chunk into `width`-byte values.
