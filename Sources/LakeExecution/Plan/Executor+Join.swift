@@ -113,9 +113,12 @@ extension Executor {
         rightKeys: [PhysicalExpression]
     ) -> Bool? {
         guard !leftKeys.isEmpty else { return nil }
-        // The key-filtered paths run the left side first to filter the right one by its keys.
+        // The key-filtered paths run the left side first to filter the right one by its keys: an
+        // aggregate then only groups the keys that can match. A filtered scan on the right of an
+        // inner join streams instead (the probe drops the same rows, and the left side is not held
+        // whole when the right one is built).
         if keyFilterTarget(kind, leftKeys: leftKeys, rightKeys: rightKeys, right: right) != nil
-            || scanKeyFilterTarget(kind, leftKeys: leftKeys, rightKeys: rightKeys, right: right) != nil
+            || (kind != .inner && scanKeyFilterTarget(kind, leftKeys: leftKeys, rightKeys: rightKeys, right: right) != nil)
         {
             return nil
         }

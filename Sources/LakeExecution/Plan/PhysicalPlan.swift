@@ -598,7 +598,11 @@ public struct Executor: Sendable {
             // Conjunct by conjunct, compacting after each, so later conjuncts see fewer rows.
             var current = batch
             let conjuncts: [PhysicalExpression]
-            if case .call(.and, let arguments, _) = predicate { conjuncts = arguments } else { conjuncts = [predicate] }
+            if case .call(.and, let arguments, _) = predicate {
+                conjuncts = Self.cheapConjunctsFirst(arguments)
+            } else {
+                conjuncts = [predicate]
+            }
             for conjunct in conjuncts {
                 if current.rowCount == 0 { break }
                 let rows = try ExpressionEvaluator.select(conjunct, current)

@@ -1,14 +1,16 @@
 import LakeColumnar
 
 extension Executor {
-    /// `conjuncts` with the cheap ones first, otherwise in their order: a comparison of fixed-width
-    /// columns and constants costs about a nanosecond a row and cannot fail, so running it first
-    /// (and compacting) leaves fewer rows for string comparisons, IN lists and function calls
-    /// (TPC-H Q12: the date conditions before `l_shipmode IN (…)`).
+    /// `conjuncts` with the cheap ones first, ANDed into one, then the others in their order: a
+    /// comparison of fixed-width columns and constants costs about a nanosecond a row and cannot
+    /// fail, so evaluating them together over the whole batch (one compaction instead of one per
+    /// conjunct) leaves fewer rows for string comparisons, IN lists and function calls (TPC-H
+    /// Q12: the date conditions before `l_shipmode IN (…)`).
     static func cheapConjunctsFirst(_ conjuncts: [PhysicalExpression]) -> [PhysicalExpression] {
         let cheap = conjuncts.filter(isCheapComparison)
-        if cheap.isEmpty || cheap.count == conjuncts.count { return conjuncts }
-        return cheap + conjuncts.filter { !isCheapComparison($0) }
+        if cheap.count < 2 && (cheap.isEmpty || isCheapComparison(conjuncts[0])) { return conjuncts }
+        let first = cheap.count == 1 ? cheap[0] : PhysicalExpression.call(.and, cheap, .boolean)
+        return [first] + conjuncts.filter { !isCheapComparison($0) }
     }
 
     /// Whether `expression` compares two fixed-width columns or constants (no casts, no calls).
