@@ -44,7 +44,13 @@ extension Executor {
         }
         guard case .hashJoin(_, _, _, let leftKeys, _, _, let schema) = current, !leftKeys.isEmpty else { return plan }
         var rebuilt: PhysicalPlan
-        switch try await prepareJoin(current, node: node + stages.count) {
+        let start = DispatchFreeClock.nanoseconds()
+        let prepared = try await prepareJoin(current, node: node + stages.count)
+        // The build (or the whole join) counts towards the join's time; its rows are counted
+        // where the rebuilt scan is read.
+        let end = DispatchFreeClock.nanoseconds()
+        metrics?.record(node + stages.count, rows: 0, nanoseconds: end >= start ? end - start : 0)
+        switch prepared {
         case .streamed(let source): rebuilt = .scan(source)
         case .joined(let batches): rebuilt = .scan(MemoryBatches(schema: schema, batches: batches))
         }

@@ -163,7 +163,7 @@ public struct Executor: Sendable {
         let childNodes = Self.childNodes(plan, node: node)
         switch plan {
         case .scan(let source):
-            return try await parallel(source, scanNode: nil) { $0 }
+            return try await parallel(source, scanNode: node) { $0 }
         case .values(let batch):
             return [batch]
         case .filter, .project:
@@ -193,6 +193,8 @@ public struct Executor: Sendable {
                 switch try await prepareJoin(current, node: node + stages.count) {
                 case .streamed(let source):
                     // Over a streamed join: the stages run on each probed morsel.
+                    let built = now()
+                    metrics?.record(node + stages.count, rows: 0, nanoseconds: built >= start ? built - start : 0)
                     return try await parallel(source, scanNode: node + stages.count, apply)
                 case .joined(let batches):
                     record(node + stages.count, batches, since: start)
