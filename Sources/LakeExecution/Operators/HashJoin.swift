@@ -71,6 +71,13 @@ final class HashJoiner: Sendable {
     private let directBase: Int64
     /// Whether every build key occurs once (chains of one row: `next` is never followed).
     private let uniqueKeys: Bool
+    /// For the hashed integer key: one bit per value of the build keys' range (bit `k - keyBase`
+    /// is set when some build row has key `k`), so that most probe keys without a match skip the
+    /// hash lookup. Empty when the range is too wide (then only the range is checked).
+    private let keyBits: [UInt64]
+    private let keyBase: Int64
+    /// The number of values in the build keys' range (0 without valid build keys).
+    private let keySpan: UInt64
     /// Candidate pairs per block of a join without keys.
     static let blockPairs = 65_536
 
@@ -104,6 +111,7 @@ final class HashJoiner: Sendable {
             self.directHeads = []
             self.directBase = 0
             self.uniqueKeys = false
+            (self.keyBits, self.keyBase, self.keySpan) = ([], 0, 0)
             self.integerTable = nil
             self.table = KeyTable(capacity: 0)
             self.first = []
@@ -121,18 +129,23 @@ final class HashJoiner: Sendable {
             self.directHeads = direct.heads
             self.directBase = direct.base
             self.uniqueKeys = direct.unique
+            (self.keyBits, self.keyBase, self.keySpan) = ([], 0, 0)
             self.buildHasNullKey = direct.hasNull
             return
         }
         if columns.count == 1, IntegerKeyTable.accepts(columns[0].dataType), let integers = IntegerKeyTable.integers(columns[0]) {
             var integerTable = IntegerKeyTable(capacity: build.rowCount)
             let validity = integers.validity
+            var low = Int64.max
+            var high = Int64.min
             integers.values.withUnsafeBufferPointer { values in
                 for row in 0..<build.rowCount {
                     guard validity?.isValid(row) ?? true else {
                         hasNull = true
                         continue
                     }
+                    low = min(low, values[row])
+                    high = max(high, values[row])
                     let (id, isNew) = integerTable.findOrInsert(values[row])
                     if isNew {
                         first.append(Int32(row))
@@ -145,6 +158,7 @@ final class HashJoiner: Sendable {
             self.directHeads = []
             self.directBase = 0
             self.uniqueKeys = false
+            (self.keyBits, self.keyBase, self.keySpan) = Self.keyBitmap(integers, low: low, high: high)
             self.integerTable = integerTable
             self.table = KeyTable(capacity: 0)
             self.first = first
@@ -155,6 +169,7 @@ final class HashJoiner: Sendable {
         self.directHeads = []
         self.directBase = 0
         self.uniqueKeys = false
+        (self.keyBits, self.keyBase, self.keySpan) = ([], 0, 0)
         self.integerTable = nil
         let keys = RowKeys.encode(columns, rowCount: build.rowCount)
         var table = KeyTable(capacity: build.rowCount)
@@ -222,23 +237,7 @@ final class HashJoiner: Sendable {
             if !directHeads.isEmpty, let integers = IntegerKeyTable.integers(columns[0]) {
                 probeDirect(integers, &probeRows, &buildRows, &probeKeyHasNull)
             } else if let integerTable, let integers = IntegerKeyTable.integers(columns[0]) {
-                let validity = integers.validity
-                let trackNulls = kind == .nullAwareMark
-                integers.values.withUnsafeBufferPointer { values in
-                    for row in 0..<batch.rowCount {
-                        guard validity?.isValid(row) ?? true else {
-                            if trackNulls { probeKeyHasNull[row] = true }
-                            continue
-                        }
-                        guard let id = integerTable.find(values[row]) else { continue }
-                        var match = first[id]
-                        while match >= 0 {
-                            probeRows.append(Int32(row))
-                            buildRows.append(match)
-                            match = next[Int(match)]
-                        }
-                    }
-                }
+                probeHashed(integers, integerTable, &probeRows, &buildRows, &probeKeyHasNull)
             } else {
                 let keys = RowKeys.encode(columns, rowCount: batch.rowCount)
                 let trackNulls = kind == .nullAwareMark
@@ -505,6 +504,74 @@ extension HashJoiner {
                             probeRows.append(Int32(truncatingIfNeeded: row))
                             buildRows.append(match)
                             match = next[Int(match)]
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The most bits a key bitmap may have: 8 MiB, and 32 bytes per build row plus 128 KiB (what
+    /// the memory estimate of a joiner, 40 bytes per build row, leaves room for).
+    static func keyBitmapLimit(rows: Int) -> UInt64 { min(1 << 26, UInt64(rows) * 256 + (1 << 20)) }
+
+    /// The bitmap of the build keys over their range `low...high` (see ``keyBits``), empty when
+    /// the range has more than ``keyBitmapLimit(rows:)`` values; with the range's base and size.
+    static func keyBitmap(_ keys: PrimitiveColumn<Int64>, low: Int64, high: Int64)
+        -> (bits: [UInt64], base: Int64, span: UInt64)
+    {
+        guard low <= high else { return ([], 0, 0) }
+        let (difference, overflow) = high.subtractingReportingOverflow(low)
+        guard !overflow, UInt64(difference) < keyBitmapLimit(rows: keys.count) else {
+            // Too wide for a bitmap: still skip probe keys outside the range.
+            return ([], low, overflow ? UInt64.max : UInt64(difference) &+ 1)
+        }
+        let span = UInt64(difference) + 1
+        var bits = [UInt64](repeating: 0, count: Int((span + 63) >> 6))
+        let validity = keys.validity
+        keys.values.withUnsafeBufferPointer { values in
+            bits.withUnsafeMutableBufferPointer { bits in
+                for row in 0..<values.count {
+                    if let validity, !validity.isValid(row) { continue }
+                    let slot = UInt64(bitPattern: values[row] &- low)
+                    bits[Int(truncatingIfNeeded: slot &>> 6)] |= 1 &<< (slot & 63)
+                }
+            }
+        }
+        return (bits, low, span)
+    }
+
+    /// Looks the probe keys up in the hashed integer table, after the key range and bitmap
+    /// checks, and appends the matching pairs (in probe-row order).
+    private func probeHashed(
+        _ keys: PrimitiveColumn<Int64>, _ integerTable: IntegerKeyTable, _ probeRows: inout [Int32],
+        _ buildRows: inout [Int32], _ probeKeyHasNull: inout [Bool]
+    ) {
+        let rowCount = keys.count
+        let validity = keys.validity
+        let trackNulls = kind == .nullAwareMark
+        let base = keyBase
+        let span = keySpan
+        let hasBits = !keyBits.isEmpty
+        keys.values.withUnsafeBufferPointer { values in
+            keyBits.withUnsafeBufferPointer { bits in
+                first.withUnsafeBufferPointer { first in
+                    next.withUnsafeBufferPointer { next in
+                        for row in 0..<rowCount {
+                            if let validity, !validity.isValid(row) {
+                                if trackNulls { probeKeyHasNull[row] = true }
+                                continue
+                            }
+                            let slot = UInt64(bitPattern: values[row] &- base)
+                            guard slot < span else { continue }
+                            if hasBits, bits[Int(truncatingIfNeeded: slot &>> 6)] & (1 &<< (slot & 63)) == 0 { continue }
+                            guard let id = integerTable.find(values[row]) else { continue }
+                            var match = first[id]
+                            while match >= 0 {
+                                probeRows.append(Int32(truncatingIfNeeded: row))
+                                buildRows.append(match)
+                                match = next[Int(match)]
+                            }
                         }
                     }
                 }
