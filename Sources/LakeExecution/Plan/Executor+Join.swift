@@ -160,7 +160,7 @@ extension Executor {
         else { return .joined(try await joinWhole(plan, node: node)) }
         let (buildPlan, probePlan) = probeRight ? (left, right) : (right, left)
         let (buildNode, probeNode) = probeRight ? (childNodes[0], childNodes[1]) : (childNodes[1], childNodes[0])
-        let buildBatches = try await run(buildPlan, node: buildNode)
+        let buildBatches = try await runBuildSide(buildPlan, node: buildNode)
         let buildRows = buildBatches.reduce(0) { $0 + $1.rowCount }
         let buildBytes = buildBatches.reduce(0) { $0 + $1.memoryBytes } + buildRows * 40
         // Built side surely larger than the probe side (and that one may be built): join whole.
@@ -190,6 +190,19 @@ extension Executor {
             JoinProbeSource(
                 source: source, stages: stages, topNode: probeNode, scanNode: probeNode + stages.count, joiner: joiner,
                 executor: self, hold: hold))
+    }
+
+    /// Runs a streamed join's build side (operator `node`). Filters over a scan run on whole
+    /// batches (row groups): they keep few rows, and cutting morsels first would copy every
+    /// column once.
+    func runBuildSide(_ plan: PhysicalPlan, node: Int) async throws -> [RecordBatch] {
+        guard let (stages, source) = Self.pipeline(plan), !stages.isEmpty,
+            stages.allSatisfy({ if case .filter = $0 { true } else { false } })
+        else { return try await run(plan, node: node) }
+        let executor = self
+        return try await parallel(source, scanNode: node + stages.count, wholeBatches: true) { batch in
+            try executor.runStages(stages, topNode: node, batch)
+        }
     }
 
     /// Runs both inputs of the hash join `plan` whole, then joins them (the key-filtered
@@ -329,7 +342,7 @@ final class BudgetHold: Sendable {
 }
 
 /// The probe side of a streamed hash join as a source: each partition of the probe side's scan
-/// is read, run through its filter/project stages and probed, morsel by morsel. Its partitions
+/// is read, run through its filter/project stages and probed, batch by batch. Its partitions
 /// are the scan's, so the executor reads them in parallel like any scan.
 struct JoinProbeSource: BatchSource {
     /// The probe side's scan.
@@ -353,8 +366,12 @@ struct JoinProbeSource: BatchSource {
         let batches = try await source.read(partition: partition)
         executor.record(scanNode, batches, since: start)
         var output: [RecordBatch] = []
+        // Under filters, whole batches (row groups): cutting them into morsels would copy every
+        // column once, and the filters leave fewer rows to probe and output. Without filters the
+        // output can be as large as the input, and it is better cut before the probe (into
+        // morsels for what reads the join) than after.
         for batch in batches {
-            for morsel in Executor.morsels(batch) {
+            for morsel in stages.isEmpty ? Executor.morsels(batch) : [batch] {
                 let rows = try executor.runStages(stages, topNode: topNode, morsel)
                 if rows.rowCount == 0 { continue }
                 let joined = try joiner.probe(rows)

@@ -607,7 +607,7 @@ public struct Executor: Sendable {
             }
             for conjunct in conjuncts {
                 if current.rowCount == 0 { break }
-                let rows = try ExpressionEvaluator.select(conjunct, current)
+                let rows = try Self.selectRows(conjunct, current)
                 if rows.count == current.rowCount { continue }
                 current = rows.withUnsafeBufferPointer { current.take($0) }
             }
@@ -657,9 +657,11 @@ public struct Executor: Sendable {
         }
     }
 
-    /// Reads every partition of `source` through `transform`, up to `threads` at a time, in order.
+    /// Reads every partition of `source` through `transform`, up to `threads` at a time, in order;
+    /// `wholeBatches` hands `transform` the source's batches uncut instead of morsels.
     func parallel(
-        _ source: any BatchSource, scanNode: Int?, _ transform: @escaping @Sendable (RecordBatch) throws -> RecordBatch
+        _ source: any BatchSource, scanNode: Int?, wholeBatches: Bool = false,
+        _ transform: @escaping @Sendable (RecordBatch) throws -> RecordBatch
     ) async throws -> [RecordBatch] {
         let executor = self
         let count = source.partitionCount
@@ -671,7 +673,7 @@ public struct Executor: Sendable {
                 let batches = try await source.read(partition: partition)
                 if let scanNode { record(scanNode, batches, since: start) }
                 for batch in batches {
-                    for morsel in Self.morsels(batch) { output.append(try transform(morsel)) }
+                    for morsel in wholeBatches ? [batch] : Self.morsels(batch) { output.append(try transform(morsel)) }
                 }
             }
             return output
@@ -685,7 +687,7 @@ public struct Executor: Sendable {
                     let start = DispatchFreeClock.nanoseconds()
                     let batches = try await source.read(partition: partition)
                     if let scanNode { executor.record(scanNode, batches, since: start) }
-                    return (partition, try batches.flatMap(Self.morsels).map(transform))
+                    return (partition, try (wholeBatches ? batches : batches.flatMap(Self.morsels)).map(transform))
                 }
                 next += 1
             }
