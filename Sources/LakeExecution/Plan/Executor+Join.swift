@@ -11,7 +11,8 @@ extension Executor {
     /// What preparing a join gave: a source that streams the probe side through the built table,
     /// or the joined rows when the join had to run whole.
     enum PreparedJoin {
-        case streamed(JoinProbeSource)
+        /// A ``JoinProbeSource``, or a ``GraceJoinSource`` when the table did not fit the budget.
+        case streamed(any BatchSource)
         case joined([RecordBatch])
     }
 
@@ -160,19 +161,48 @@ extension Executor {
         else { return .joined(try await joinWhole(plan, node: node)) }
         let (buildPlan, probePlan) = probeRight ? (left, right) : (right, left)
         let (buildNode, probeNode) = probeRight ? (childNodes[0], childNodes[1]) : (childNodes[1], childNodes[0])
-        let buildBatches = try await runBuildSide(buildPlan, node: buildNode)
+        var buildBatches = try await runBuildSide(buildPlan, node: buildNode)
         let buildRows = buildBatches.reduce(0) { $0 + $1.rowCount }
         let buildBytes = buildBatches.reduce(0) { $0 + $1.memoryBytes } + buildRows * 40
         // Built side surely larger than the probe side (and that one may be built): join whole.
         let otherBuildable = kind == .inner
         let surelyLarger = otherBuildable && (Self.rowBound(probePlan).map { $0 < buildRows } ?? false)
-        if surelyLarger || !memory.tryReserve(buildBytes * 2) {
-            let probeBatches = try await run(probePlan, node: probeNode)
+        let fits = !surelyLarger && memory.tryReserve(buildBytes * 2)
+        if !surelyLarger && !fits && kind != .nullAwareMark {
+            // Over budget: a grace hash join, the probe side streamed straight into its partitions,
+            // the partitions joined as they are read.
+            let grace = GraceJoin(budget: memory)
+            let (buildKeys, probeKeys) = probeRight ? (leftKeys, rightKeys) : (rightKeys, leftKeys)
+            let buildFiles = try grace.partition(&buildBatches, keys: buildKeys)
+            let probeFiles = try grace.makeFiles()
+            try await stream(probePlan, node: probeNode) { (batch) throws(ExecutionError) in
+                try grace.append(batch, keys: probeKeys, to: probeFiles)
+            }
+            let executor = self
+            let probeSchema = probePlan.schema
+            return .streamed(
+                GraceJoinSource(
+                    grace: grace, build: buildFiles, probe: probeFiles, buildSchema: buildPlan.schema,
+                    probeSchema: probeSchema, schema: schema
+                ) { build, probes in
+                    let joiner = try HashJoiner(
+                        build: build, buildKeys: buildKeys, probeKeys: probeKeys, residual: residual, kind: kind,
+                        buildIsRight: !probeRight, schema: schema)
+                    return try await executor.probeAll(joiner, probes, probeSchema: probeSchema, schema: schema)
+                })
+        }
+        if !fits {
+            var probeBatches = try await run(probePlan, node: probeNode)
+            if probeRight {
+                return .joined(
+                    try await joinBatches(
+                        left: &buildBatches, right: &probeBatches, kind: kind, leftKeys: leftKeys, rightKeys: rightKeys,
+                        residual: residual, schema: schema, leftSchema: left.schema, rightSchema: right.schema))
+            }
             return .joined(
                 try await joinBatches(
-                    left: probeRight ? buildBatches : probeBatches, right: probeRight ? probeBatches : buildBatches,
-                    kind: kind, leftKeys: leftKeys, rightKeys: rightKeys, residual: residual, schema: schema,
-                    leftSchema: left.schema, rightSchema: right.schema))
+                    left: &probeBatches, right: &buildBatches, kind: kind, leftKeys: leftKeys, rightKeys: rightKeys,
+                    residual: residual, schema: schema, leftSchema: left.schema, rightSchema: right.schema))
         }
         let hold = BudgetHold(memory, bytes: buildBytes * 2)
         let build = RecordBatch.concatenate(buildBatches, schema: buildPlan.schema)
@@ -211,8 +241,8 @@ extension Executor {
         guard case .hashJoin(let left, let right, let kind, let leftKeys, let rightKeys, let residual, let schema) = plan
         else { return try await run(plan, node: node) }
         let childNodes = Self.childNodes(plan, node: node)
-        let leftList: [RecordBatch]
-        let rightBatches: [RecordBatch]
+        var leftList: [RecordBatch]
+        var rightBatches: [RecordBatch]
         if let target = Self.keyFilterTarget(kind, leftKeys: leftKeys, rightKeys: rightKeys, right: right) {
             // The right side aggregates by the join key: only keys the left side has matter.
             leftList = try await run(left, node: childNodes[0])
@@ -227,19 +257,18 @@ extension Executor {
             leftList = try await leftBatches
         }
         return try await joinBatches(
-            left: leftList, right: rightBatches, kind: kind, leftKeys: leftKeys, rightKeys: rightKeys, residual: residual,
+            left: &leftList, right: &rightBatches, kind: kind, leftKeys: leftKeys, rightKeys: rightKeys, residual: residual,
             schema: schema, leftSchema: left.schema, rightSchema: right.schema)
     }
 
     /// Joins two inputs held whole: builds the smaller one (MARK_IN and SINGLE build the right
-    /// one), or runs a grace hash join from spill files when the table does not fit the budget.
+    /// one), or runs a grace hash join from spill files when the table does not fit the budget
+    /// (then the inputs are emptied as they are written, so their memory goes as the files grow).
     func joinBatches(
-        left leftBatches: [RecordBatch], right rightBatches: [RecordBatch], kind: JoinKind,
+        left leftList: inout [RecordBatch], right rightList: inout [RecordBatch], kind: JoinKind,
         leftKeys: [PhysicalExpression], rightKeys: [PhysicalExpression], residual: PhysicalExpression?,
         schema: Schema, leftSchema: Schema, rightSchema: Schema
     ) async throws -> [RecordBatch] {
-        var leftList = leftBatches
-        var rightList = rightBatches
         let leftRows = leftList.reduce(0) { $0 + $1.rowCount }
         let rightRows = rightList.reduce(0) { $0 + $1.rowCount }
         // Build the smaller side; MARK_IN and SINGLE joins build the right side.
