@@ -206,6 +206,7 @@ extension Executor {
         }
         let hold = BudgetHold(memory, bytes: buildBytes * 2)
         let build = RecordBatch.concatenate(buildBatches, schema: buildPlan.schema)
+        buildBatches = []  // the parts, copied into `build`, are not needed while the table is built
         let joiner = try HashJoiner(
             build: build, buildKeys: probeRight ? leftKeys : rightKeys, probeKeys: probeRight ? rightKeys : leftKeys,
             residual: residual, kind: kind, buildIsRight: !probeRight, schema: schema)
