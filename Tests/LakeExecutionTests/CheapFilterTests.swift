@@ -18,12 +18,16 @@ struct CheapFilterTests {
         var validB = ValidityBitmap(allValidCount: rowCount)
         for row in stride(from: 0, to: rowCount, by: 7) { validB.setNull(at: row) }
         let c = ContiguousArray((0..<rowCount).map { Int64(($0 * 5) % 13) - 6 })
-        let schema = Schema([Field("a", .int32), Field("b", .date), Field("c", .int64), Field("d", .date)])
+        let schema = Schema([
+            Field("a", .int32), Field("b", .date), Field("c", .int64), Field("d", .date),
+            Field("e", .decimal(precision: 15, scale: 2)),
+        ])
         return RecordBatch(
             schema: schema,
             columns: [
                 .int32(PrimitiveColumn(values: a, validity: validA)), .date(PrimitiveColumn(values: b, validity: validB)),
                 .int64(PrimitiveColumn(values: c)), .date(PrimitiveColumn(values: a)),
+                .decimal64(PrimitiveColumn(values: ContiguousArray(c.map { $0 * 25 }), validity: validB), precision: 15, scale: 2),
             ], rowCount: rowCount)
     }
 
@@ -36,6 +40,10 @@ struct CheapFilterTests {
                 .call(function, [.literal(.integer(-2), .int64), .column(2, .int64)], .boolean),
                 .call(function, [.column(1, .date), .column(3, .date)], .boolean),
                 .call(function, [.column(3, .date), .literal(.date(4), .date)], .boolean),
+                .call(
+                    function,
+                    [.column(4, .decimal(precision: 15, scale: 2)), .literal(.decimal(50, scale: 2), .decimal(precision: 15, scale: 2))],
+                    .boolean),
             ]
             for comparison in comparisons {
                 let got = try #require(CheapFilter.select(comparison, batch))
@@ -54,5 +62,10 @@ struct CheapFilterTests {
         #expect(CheapFilter.select(text, batch) == nil)
         let mixed = PhysicalExpression.call(.less, [.column(0, .int32), .column(2, .int64)], .boolean)
         #expect(CheapFilter.select(mixed, batch) == nil)
+        let otherScale = PhysicalExpression.call(
+            .less,
+            [.column(4, .decimal(precision: 15, scale: 2)), .literal(.decimal(50, scale: 3), .decimal(precision: 15, scale: 3))],
+            .boolean)
+        #expect(CheapFilter.select(otherScale, batch) == nil)
     }
 }

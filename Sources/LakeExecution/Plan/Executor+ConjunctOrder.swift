@@ -13,27 +13,28 @@ extension Executor {
         return [first] + conjuncts.filter { !isCheapComparison($0) }
     }
 
-    /// Whether `expression` compares two fixed-width columns or constants (no casts, no calls).
+    /// Whether `expression` compares two columns or constants of one integer-backed type (what
+    /// ``CheapFilter`` evaluates: no casts, no calls, no floating point).
     static func isCheapComparison(_ expression: PhysicalExpression) -> Bool {
         guard case .call(let function, let arguments, _) = expression, arguments.count == 2 else { return false }
         switch function {
         case .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual: break
         default: return false
         }
-        return arguments.allSatisfy { argument in
+        let types = arguments.compactMap { argument -> DataType? in
             switch argument {
-            case .column(_, let type), .literal(_, let type): isFixedWidth(type)
-            default: false
+            case .column(_, let type), .literal(_, let type): type
+            default: nil
             }
         }
+        return types.count == 2 && types[0] == types[1] && isIntegerBacked(types[0])
     }
 
-    /// Integer, floating-point, decimal, boolean and date/time types.
-    static func isFixedWidth(_ type: DataType) -> Bool {
+    /// Types stored as `Int32` or `Int64` (decimals up to 18 digits).
+    static func isIntegerBacked(_ type: DataType) -> Bool {
         switch type {
-        case .boolean, .int8, .int16, .int32, .int64, .float32, .float64, .decimal, .date, .timestamp, .timestampNTZ,
-            .time:
-            true
+        case .int32, .int64, .date, .timestamp, .timestampNTZ, .time: true
+        case .decimal(let precision, _): precision <= DataType.maxDecimal64Precision
         default: false
         }
     }
@@ -61,7 +62,7 @@ enum CheapFilter {
         var mask = [UInt64](repeating: ~0, count: (rowCount + 63) >> 6)
         if rowCount & 63 != 0 { mask[mask.count - 1] = (1 << UInt64(rowCount & 63)) - 1 }
         for comparison in comparisons {
-            guard case .call(let function, let arguments, _) = comparison, arguments.count == 2,
+            guard Executor.isCheapComparison(comparison), case .call(let function, let arguments, _) = comparison,
                 let left = operand(arguments[0], batch), let right = operand(arguments[1], batch),
                 apply(function, left, right, rowCount, &mask)
             else { return nil }
@@ -80,11 +81,14 @@ enum CheapFilter {
 
     static func operand(_ expression: PhysicalExpression, _ batch: RecordBatch) -> Operand? {
         switch expression {
-        case .column(let index, _):
+        case .column(let index, let type):
             guard index < batch.columns.count else { return nil }
             switch batch.columns[index] {
             case .int32(let c), .date(let c): return .int32(c.values, c.validity)
-            case .int64(let c), .timestamp(let c), .timestampNTZ(let c), .time(let c), .decimal64(let c, _, _):
+            case .int64(let c), .timestamp(let c), .timestampNTZ(let c), .time(let c): return .int64(c.values, c.validity)
+            case .decimal64(let c, _, let scale):
+                // Unscaled values compare like the decimals only at the scale the expression says.
+                guard case .decimal(_, let typeScale) = type, typeScale == scale else { return nil }
                 return .int64(c.values, c.validity)
             default: return nil
             }
@@ -95,6 +99,9 @@ enum CheapFilter {
             case (.date(let v), .date): return .constant32(v)
             case (.timestamp(let v), .timestamp), (.timestampNTZ(let v), .timestampNTZ), (.time(let v), .time):
                 return .constant64(v)
+            case (.decimal(let v, let scale), .decimal(let precision, let typeScale))
+            where scale == typeScale && precision <= DataType.maxDecimal64Precision:
+                return Int64(exactly: v).map { .constant64($0) }
             default: return nil
             }
         default:
