@@ -181,6 +181,7 @@ struct DeltaBatchSource: BatchSource {
 
     var schema: Schema { scan.schema }
     var partitionCount: Int { parts.count }
+    var rowCountBound: Int? { parts.reduce(0) { $0 + readers[$1.file].rowCount(ofRowGroup: $1.group) } }
 
     func read(partition: Int) async throws -> [RecordBatch] {
         let part = parts[partition]
@@ -289,6 +290,7 @@ struct ParquetBatchSource: BatchSource {
     let name: String
 
     var partitionCount: Int { parts.count }
+    var rowCountBound: Int? { parts.reduce(0) { $0 + readers[$1.file].rowCount(ofRowGroup: $1.group) } }
 
     func read(partition: Int) async throws -> [RecordBatch] {
         let part = parts[partition]

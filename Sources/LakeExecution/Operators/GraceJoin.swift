@@ -1,4 +1,5 @@
 import LakeColumnar
+import Synchronization
 
 /// A hash join whose build side does not fit the memory budget (SPEC.md §8.9): both inputs are
 /// written to spill files partitioned by the hash of their join keys, then each partition is
@@ -9,22 +10,34 @@ struct GraceJoin {
 
     let budget: MemoryBudget
 
-    /// Writes `batches` to one spill file per partition of their `keys`.
+    /// Writes `batches` to one spill file per partition of their `keys`, dropping each batch
+    /// from memory once it is written.
     func partition(_ batches: inout [RecordBatch], keys: [PhysicalExpression]) throws(ExecutionError) -> [SpillFile] {
-        var files: [SpillFile] = []
-        for _ in 0..<Self.partitionCount { files.append(try SpillFile(budget: budget)) }
+        let files = try makeFiles()
         for index in batches.indices {
             let batch = batches[index]
             batches[index] = batch.slice(0..<0)
-            let hashes = try Self.keyHashes(batch, keys: keys)
-            // A NULL key (hash 0) matches nothing, so any partition will do: spread them evenly.
-            let partitions = hashes.indices.map { hashes[$0] == 0 ? UInt64($0) : hashes[$0] >> 58 }
-            try AggregateSpill.split(batch, partitions: partitions, count: Self.partitionCount) {
-                (partition, rows) throws(ExecutionError) in try files[partition].append(rows)
-            }
+            try append(batch, keys: keys, to: files)
         }
         batches = []
         return files
+    }
+
+    /// One empty spill file per partition.
+    func makeFiles() throws(ExecutionError) -> [SpillFile] {
+        var files: [SpillFile] = []
+        for _ in 0..<Self.partitionCount { files.append(try SpillFile(budget: budget)) }
+        return files
+    }
+
+    /// Writes the rows of `batch` to the files of the partitions of their `keys`.
+    func append(_ batch: RecordBatch, keys: [PhysicalExpression], to files: [SpillFile]) throws(ExecutionError) {
+        let hashes = try Self.keyHashes(batch, keys: keys)
+        // A NULL key (hash 0) matches nothing, so any partition will do: spread them evenly.
+        let partitions = hashes.indices.map { hashes[$0] == 0 ? UInt64($0) : hashes[$0] >> 58 }
+        try AggregateSpill.split(batch, partitions: partitions, count: Self.partitionCount) {
+            (partition, rows) throws(ExecutionError) in try files[partition].append(rows)
+        }
     }
 
     /// One hash per row, equal for equal keys whichever side they come from (integer-like keys are
@@ -63,4 +76,76 @@ extension HashJoiner {
     /// What a joiner over `build` holds, approximately: the rows, and per row its chain link, key
     /// bytes and hash-table slots.
     static func estimatedBytes(_ build: RecordBatch) -> Int { build.memoryBytes + build.rowCount * 40 }
+}
+
+/// The partitions of a grace hash join as a source: reading partition `p` joins the build and
+/// probe rows spilled for `p` (with the outer rows that partition owes), so what reads the join
+/// consumes it a partition at a time, in parallel, instead of holding its whole output.
+struct GraceJoinSource: BatchSource {
+    let grace: GraceJoin
+    let build: [SpillFile]
+    let probe: [SpillFile]
+    let buildSchema: Schema
+    let probeSchema: Schema
+    let schema: Schema
+    /// Joins one partition's build rows with its probe batches.
+    let joinPartition: @Sendable (RecordBatch, [RecordBatch]) async throws -> [RecordBatch]
+    /// The partitions being joined and the memory they reserved.
+    let gate = PartitionGate()
+
+    var partitionCount: Int { GraceJoin.partitionCount }
+
+    func read(partition: Int) async throws -> [RecordBatch] {
+        let buildRows = RecordBatch.concatenate(try build[partition].readAll(schema: buildSchema), schema: buildSchema)
+        let bytes = HashJoiner.estimatedBytes(buildRows)
+        // Partitions read in parallel wait for each other's memory. One that does not fit while no
+        // other partition is being joined is joined anyway when it alone fits the limit (what
+        // reads the join holds the rest, and spills or fails by itself), else it cannot be joined.
+        var reserved = bytes
+        while true {
+            guard let entered = gate.enter(bytes, grace.budget) else {
+                guard bytes <= grace.budget.limit else {
+                    throw ExecutionError.outOfMemoryBudget(
+                        operator: "hash join (one spilled partition)", limit: grace.budget.limit)
+                }
+                reserved = 0
+                gate.enterUnreserved()
+                break
+            }
+            if entered { break }
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        defer { gate.leave(reserved, grace.budget) }
+        let probes = try probe[partition].readAll(schema: probeSchema)
+        return try await joinPartition(buildRows, probes).filter { $0.rowCount > 0 }
+    }
+
+    var summary: String { "grace hash join partitions" }
+}
+
+/// Admits spilled join partitions to be joined at the same time while their tables fit the budget.
+final class PartitionGate: Sendable {
+    private let active = Mutex(0)
+
+    /// Reserves `bytes` and counts one more active partition: `true` when done, `false` when they
+    /// do not fit while other partitions are active (wait for them), `nil` when no partition is
+    /// active and they still do not fit.
+    func enter(_ bytes: Int, _ budget: MemoryBudget) -> Bool? {
+        active.withLock { count in
+            guard budget.tryReserve(bytes) else { return count > 0 ? false : nil }
+            count += 1
+            return true
+        }
+    }
+
+    /// Counts one more active partition without reserving its memory.
+    func enterUnreserved() { active.withLock { $0 += 1 } }
+
+    /// Releases what ``enter(_:_:)`` reserved.
+    func leave(_ bytes: Int, _ budget: MemoryBudget) {
+        active.withLock { count in
+            budget.release(bytes)
+            count -= 1
+        }
+    }
 }

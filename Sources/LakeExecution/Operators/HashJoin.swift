@@ -65,6 +65,19 @@ final class HashJoiner: Sendable {
     private let integerTable: IntegerKeyTable?
     private let first: [Int32]
     private let next: [Int32]
+    /// The direct-indexed table for one integer-like key whose values span a small range: the
+    /// chain head of key `k` is `directHeads[k - directBase]` (-1: no build row). Empty when unused.
+    private let directHeads: [Int32]
+    private let directBase: Int64
+    /// Whether every build key occurs once (chains of one row: `next` is never followed).
+    private let uniqueKeys: Bool
+    /// For the hashed integer key: one bit per value of the build keys' range (bit `k - keyBase`
+    /// is set when some build row has key `k`), so that most probe keys without a match skip the
+    /// hash lookup. Empty when the range is too wide (then only the range is checked).
+    private let keyBits: [UInt64]
+    private let keyBase: Int64
+    /// The number of values in the build keys' range (0 without valid build keys).
+    private let keySpan: UInt64
     /// Candidate pairs per block of a join without keys.
     static let blockPairs = 65_536
 
@@ -95,6 +108,10 @@ final class HashJoiner: Sendable {
         var next = [Int32](repeating: -1, count: columns.isEmpty ? 0 : build.rowCount)
         var hasNull = false
         if columns.isEmpty {
+            self.directHeads = []
+            self.directBase = 0
+            self.uniqueKeys = false
+            (self.keyBits, self.keyBase, self.keySpan) = ([], 0, 0)
             self.integerTable = nil
             self.table = KeyTable(capacity: 0)
             self.first = []
@@ -102,15 +119,33 @@ final class HashJoiner: Sendable {
             self.buildHasNullKey = false
             return
         }
+        if columns.count == 1, IntegerKeyTable.accepts(columns[0].dataType), let integers = IntegerKeyTable.integers(columns[0]),
+            let direct = Self.directTable(integers)
+        {
+            self.integerTable = nil
+            self.table = KeyTable(capacity: 0)
+            self.first = []
+            self.next = direct.next
+            self.directHeads = direct.heads
+            self.directBase = direct.base
+            self.uniqueKeys = direct.unique
+            (self.keyBits, self.keyBase, self.keySpan) = ([], 0, 0)
+            self.buildHasNullKey = direct.hasNull
+            return
+        }
         if columns.count == 1, IntegerKeyTable.accepts(columns[0].dataType), let integers = IntegerKeyTable.integers(columns[0]) {
             var integerTable = IntegerKeyTable(capacity: build.rowCount)
             let validity = integers.validity
+            var low = Int64.max
+            var high = Int64.min
             integers.values.withUnsafeBufferPointer { values in
                 for row in 0..<build.rowCount {
                     guard validity?.isValid(row) ?? true else {
                         hasNull = true
                         continue
                     }
+                    low = min(low, values[row])
+                    high = max(high, values[row])
                     let (id, isNew) = integerTable.findOrInsert(values[row])
                     if isNew {
                         first.append(Int32(row))
@@ -120,6 +155,10 @@ final class HashJoiner: Sendable {
                     }
                 }
             }
+            self.directHeads = []
+            self.directBase = 0
+            self.uniqueKeys = false
+            (self.keyBits, self.keyBase, self.keySpan) = Self.keyBitmap(integers, low: low, high: high)
             self.integerTable = integerTable
             self.table = KeyTable(capacity: 0)
             self.first = first
@@ -127,6 +166,10 @@ final class HashJoiner: Sendable {
             self.buildHasNullKey = hasNull
             return
         }
+        self.directHeads = []
+        self.directBase = 0
+        self.uniqueKeys = false
+        (self.keyBits, self.keyBase, self.keySpan) = ([], 0, 0)
         self.integerTable = nil
         let keys = RowKeys.encode(columns, rowCount: build.rowCount)
         var table = KeyTable(capacity: build.rowCount)
@@ -191,24 +234,10 @@ final class HashJoiner: Sendable {
         } else {
             let columns = try probeKeys.map { (key) throws(ExecutionError) in try ExpressionEvaluator.evaluate(key, batch) }
             if kind == .nullAwareMark { probeKeyHasNull = [Bool](repeating: false, count: batch.rowCount) }
-            if let integerTable, let integers = IntegerKeyTable.integers(columns[0]) {
-                let validity = integers.validity
-                let trackNulls = kind == .nullAwareMark
-                integers.values.withUnsafeBufferPointer { values in
-                    for row in 0..<batch.rowCount {
-                        guard validity?.isValid(row) ?? true else {
-                            if trackNulls { probeKeyHasNull[row] = true }
-                            continue
-                        }
-                        guard let id = integerTable.find(values[row]) else { continue }
-                        var match = first[id]
-                        while match >= 0 {
-                            probeRows.append(Int32(row))
-                            buildRows.append(match)
-                            match = next[Int(match)]
-                        }
-                    }
-                }
+            if !directHeads.isEmpty, let integers = IntegerKeyTable.integers(columns[0]) {
+                probeDirect(integers, &probeRows, &buildRows, &probeKeyHasNull)
+            } else if let integerTable, let integers = IntegerKeyTable.integers(columns[0]) {
+                probeHashed(integers, integerTable, &probeRows, &buildRows, &probeKeyHasNull)
             } else {
                 let keys = RowKeys.encode(columns, rowCount: batch.rowCount)
                 let trackNulls = kind == .nullAwareMark
@@ -347,10 +376,217 @@ final class HashJoiner: Sendable {
     }
 
     private func assemble(_ batch: RecordBatch, _ probeRows: [Int32], _ buildRows: [Int32]) -> RecordBatch {
-        let probeColumns = probeRows.withUnsafeBufferPointer { rows in batch.columns.map { $0.take(rows) } }
+        let probeColumns =
+            Self.isIdentity(probeRows, batch.rowCount)
+            ? batch.columns : probeRows.withUnsafeBufferPointer { rows in batch.columns.map { $0.take(rows) } }
         let buildColumns = buildRows.withUnsafeBufferPointer { rows in build.columns.map { $0.take(rows) } }
         let columns = buildIsRight ? probeColumns + buildColumns : buildColumns + probeColumns
         return RecordBatch(schema: schema, columns: columns, rowCount: probeRows.count)
+    }
+}
+
+extension HashJoiner {
+    /// The most slots per build row a direct-indexed table may have (plus ``directSlack``).
+    static let directSlotsPerRow = 4
+    /// Slots a direct-indexed table may always have, however few build rows.
+    static let directSlack = 4096
+
+    /// A direct-indexed table over `keys` (chain heads by `key - base`, links in `next`), or `nil`
+    /// when the keys span more than ``directSlotsPerRow`` slots per build row.
+    ///
+    /// - Complexity: O(rows + span), one pass to find the range and one to link the rows.
+    static func directTable(_ keys: PrimitiveColumn<Int64>)
+        -> (heads: [Int32], next: [Int32], base: Int64, unique: Bool, hasNull: Bool)?
+    {
+        let rowCount = keys.count
+        guard rowCount > 0, rowCount < Int(Int32.max) else { return nil }
+        let validity = keys.validity
+        var low = Int64.max
+        var high = Int64.min
+        keys.values.withUnsafeBufferPointer { values in
+            if validity == nil {
+                for row in 0..<rowCount {
+                    low = min(low, values[row])
+                    high = max(high, values[row])
+                }
+            } else {
+                for row in 0..<rowCount where validity!.isValid(row) {
+                    low = min(low, values[row])
+                    high = max(high, values[row])
+                }
+            }
+        }
+        guard low <= high else { return nil }
+        let (span, overflow) = high.subtractingReportingOverflow(low)
+        guard !overflow, span < Int64(rowCount * directSlotsPerRow + directSlack) else { return nil }
+        var heads = [Int32](repeating: -1, count: Int(span) + 1)
+        var next = [Int32](repeating: -1, count: rowCount)
+        var unique = true
+        var hasNull = false
+        keys.values.withUnsafeBufferPointer { values in
+            heads.withUnsafeMutableBufferPointer { heads in
+                next.withUnsafeMutableBufferPointer { next in
+                    for row in 0..<rowCount {
+                        if let validity, !validity.isValid(row) {
+                            hasNull = true
+                            continue
+                        }
+                        let slot = Int(truncatingIfNeeded: values[row] &- low)
+                        let previous = heads[slot]
+                        if previous >= 0 {
+                            next[row] = previous
+                            unique = false
+                        }
+                        heads[slot] = Int32(truncatingIfNeeded: row)
+                    }
+                }
+            }
+        }
+        return (heads, next, low, unique, hasNull)
+    }
+
+    /// Looks the probe keys up in the direct-indexed table and appends the matching pairs (in
+    /// probe-row order; a key's build rows latest first, like the hash chains).
+    private func probeDirect(
+        _ keys: PrimitiveColumn<Int64>, _ probeRows: inout [Int32], _ buildRows: inout [Int32],
+        _ probeKeyHasNull: inout [Bool]
+    ) {
+        let rowCount = keys.count
+        let validity = keys.validity
+        let trackNulls = kind == .nullAwareMark
+        let base = directBase
+        let span = UInt64(directHeads.count)
+        if uniqueKeys {
+            // At most one match per probe row: write the pairs straight into sized buffers.
+            var probeOut = [Int32](repeating: 0, count: rowCount)
+            var buildOut = [Int32](repeating: 0, count: rowCount)
+            var written = 0
+            keys.values.withUnsafeBufferPointer { values in
+                directHeads.withUnsafeBufferPointer { heads in
+                    probeOut.withUnsafeMutableBufferPointer { probeOut in
+                        buildOut.withUnsafeMutableBufferPointer { buildOut in
+                            for row in 0..<rowCount {
+                                if let validity, !validity.isValid(row) {
+                                    if trackNulls { probeKeyHasNull[row] = true }
+                                    continue
+                                }
+                                let slot = UInt64(bitPattern: values[row] &- base)
+                                guard slot < span else { continue }
+                                let match = heads[Int(truncatingIfNeeded: slot)]
+                                probeOut[written] = Int32(truncatingIfNeeded: row)
+                                buildOut[written] = match
+                                written &+= match >= 0 ? 1 : 0
+                            }
+                        }
+                    }
+                }
+            }
+            probeOut.removeLast(rowCount - written)
+            buildOut.removeLast(rowCount - written)
+            probeRows = probeOut
+            buildRows = buildOut
+            return
+        }
+        probeRows.reserveCapacity(rowCount)
+        buildRows.reserveCapacity(rowCount)
+        keys.values.withUnsafeBufferPointer { values in
+            directHeads.withUnsafeBufferPointer { heads in
+                next.withUnsafeBufferPointer { next in
+                    for row in 0..<rowCount {
+                        if let validity, !validity.isValid(row) {
+                            if trackNulls { probeKeyHasNull[row] = true }
+                            continue
+                        }
+                        let slot = UInt64(bitPattern: values[row] &- base)
+                        guard slot < span else { continue }
+                        var match = heads[Int(truncatingIfNeeded: slot)]
+                        while match >= 0 {
+                            probeRows.append(Int32(truncatingIfNeeded: row))
+                            buildRows.append(match)
+                            match = next[Int(match)]
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The most bits a key bitmap may have: 8 MiB, and 32 bytes per build row plus 128 KiB (what
+    /// the memory estimate of a joiner, 40 bytes per build row, leaves room for).
+    static func keyBitmapLimit(rows: Int) -> UInt64 { min(1 << 26, UInt64(rows) * 256 + (1 << 20)) }
+
+    /// The bitmap of the build keys over their range `low...high` (see ``keyBits``), empty when
+    /// the range has more than ``keyBitmapLimit(rows:)`` values; with the range's base and size.
+    static func keyBitmap(_ keys: PrimitiveColumn<Int64>, low: Int64, high: Int64)
+        -> (bits: [UInt64], base: Int64, span: UInt64)
+    {
+        guard low <= high else { return ([], 0, 0) }
+        let (difference, overflow) = high.subtractingReportingOverflow(low)
+        guard !overflow, UInt64(difference) < keyBitmapLimit(rows: keys.count) else {
+            // Too wide for a bitmap: still skip probe keys outside the range.
+            return ([], low, overflow ? UInt64.max : UInt64(difference) &+ 1)
+        }
+        let span = UInt64(difference) + 1
+        var bits = [UInt64](repeating: 0, count: Int((span + 63) >> 6))
+        let validity = keys.validity
+        keys.values.withUnsafeBufferPointer { values in
+            bits.withUnsafeMutableBufferPointer { bits in
+                for row in 0..<values.count {
+                    if let validity, !validity.isValid(row) { continue }
+                    let slot = UInt64(bitPattern: values[row] &- low)
+                    bits[Int(truncatingIfNeeded: slot &>> 6)] |= 1 &<< (slot & 63)
+                }
+            }
+        }
+        return (bits, low, span)
+    }
+
+    /// Looks the probe keys up in the hashed integer table, after the key range and bitmap
+    /// checks, and appends the matching pairs (in probe-row order).
+    private func probeHashed(
+        _ keys: PrimitiveColumn<Int64>, _ integerTable: IntegerKeyTable, _ probeRows: inout [Int32],
+        _ buildRows: inout [Int32], _ probeKeyHasNull: inout [Bool]
+    ) {
+        let rowCount = keys.count
+        let validity = keys.validity
+        let trackNulls = kind == .nullAwareMark
+        let base = keyBase
+        let span = keySpan
+        let hasBits = !keyBits.isEmpty
+        keys.values.withUnsafeBufferPointer { values in
+            keyBits.withUnsafeBufferPointer { bits in
+                first.withUnsafeBufferPointer { first in
+                    next.withUnsafeBufferPointer { next in
+                        for row in 0..<rowCount {
+                            if let validity, !validity.isValid(row) {
+                                if trackNulls { probeKeyHasNull[row] = true }
+                                continue
+                            }
+                            let slot = UInt64(bitPattern: values[row] &- base)
+                            guard slot < span else { continue }
+                            if hasBits, bits[Int(truncatingIfNeeded: slot &>> 6)] & (1 &<< (slot & 63)) == 0 { continue }
+                            guard let id = integerTable.find(values[row]) else { continue }
+                            var match = first[id]
+                            while match >= 0 {
+                                probeRows.append(Int32(truncatingIfNeeded: row))
+                                buildRows.append(match)
+                                match = next[Int(match)]
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Whether `rows` is 0, 1, …, `count - 1` (every probe row matched once, in order).
+    static func isIdentity(_ rows: [Int32], _ count: Int) -> Bool {
+        guard rows.count == count else { return false }
+        return rows.withUnsafeBufferPointer { rows in
+            var mismatch = false
+            for index in 0..<count { mismatch = mismatch || rows[index] != Int32(truncatingIfNeeded: index) }
+            return !mismatch
+        }
     }
 }
 

@@ -76,6 +76,22 @@ extension Executor {
         let aggregateNode = target.project == nil ? node : node + 1
         let aggregator = HashAggregator(groups: target.groups, aggregates: target.aggregates, schema: target.aggregateSchema)
         let keyExpression = target.groups[target.group]
+        if let (stages, source) = Self.pipeline(target.input) {
+            // Streamed: each morsel keeps only its rows with a wanted key inside the parallel scan,
+            // so the aggregate's input is never held whole.
+            let executor = self
+            let wanted = keys
+            let inputNode = aggregateNode + 1
+            let kept = try await parallel(source, scanNode: inputNode + stages.count) { batch in
+                try Self.keepKeys(try executor.runStages(stages, topNode: inputNode, batch), keyExpression, wanted)
+            }
+            for batch in kept where batch.rowCount > 0 { try aggregator.consume(batch) }
+            var result = aggregator.finish()
+            if let project = target.project { result = try Self.applyStage(project, result) }
+            let end = DispatchFreeClock.nanoseconds()
+            metrics?.record(node, rows: result.rowCount, nanoseconds: end >= start ? end - start : 0)
+            return [result]
+        }
         for batch in try await run(target.input, node: aggregateNode + 1) {
             for morsel in Self.morsels(batch) {
                 let column = try ExpressionEvaluator.evaluate(keyExpression, morsel)

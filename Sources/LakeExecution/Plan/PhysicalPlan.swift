@@ -12,6 +12,13 @@ public protocol BatchSource: Sendable {
     func read(partition: Int) async throws -> [RecordBatch]
     /// A one-line description for EXPLAIN.
     var summary: String { get }
+    /// At most how many rows the source yields, when known (choosing a join's build side).
+    var rowCountBound: Int? { get }
+}
+
+extension BatchSource {
+    /// Unknown by default.
+    public var rowCountBound: Int? { nil }
 }
 
 /// The operators the executor runs, as a tree.
@@ -156,7 +163,7 @@ public struct Executor: Sendable {
         let childNodes = Self.childNodes(plan, node: node)
         switch plan {
         case .scan(let source):
-            return try await parallel(source, scanNode: nil) { $0 }
+            return try await parallel(source, scanNode: node) { $0 }
         case .values(let batch):
             return [batch]
         case .filter, .project:
@@ -181,6 +188,19 @@ public struct Executor: Sendable {
             if case .scan(let source) = current {
                 return try await parallel(source, scanNode: node + stages.count, apply)
             }
+            if case .hashJoin = current {
+                let start = now()
+                switch try await prepareJoin(current, node: node + stages.count) {
+                case .streamed(let source):
+                    // Over a streamed join: the stages run on each probed morsel.
+                    let built = now()
+                    metrics?.record(node + stages.count, rows: 0, nanoseconds: built >= start ? built - start : 0)
+                    return try await parallel(source, scanNode: node + stages.count, apply)
+                case .joined(let batches):
+                    record(node + stages.count, batches, since: start)
+                    return try batches.map(apply)
+                }
+            }
             // Not over a scan: run() records this node's rows and time as a whole.
             return try await run(current, node: node + stages.count).map { batch in
                 var batch = batch
@@ -203,59 +223,8 @@ public struct Executor: Sendable {
                 }
             }
             return [aggregator.finish()]
-        case .hashJoin(let left, let right, let kind, let leftKeys, let rightKeys, let residual, let schema):
-            var leftList: [RecordBatch]
-            var rightBatches: [RecordBatch]
-            if let target = Self.keyFilterTarget(kind, leftKeys: leftKeys, rightKeys: rightKeys, right: right) {
-                // The right side aggregates by the join key: only keys the left side has matter.
-                leftList = try await run(left, node: childNodes[0])
-                rightBatches = try await runKeyFiltered(target, right, leftList, node: childNodes[1])
-            } else if let target = Self.scanKeyFilterTarget(kind, leftKeys: leftKeys, rightKeys: rightKeys, right: right) {
-                // The right side is a filtered scan: skip its rows whose key the left side lacks.
-                leftList = try await run(left, node: childNodes[0])
-                rightBatches = try await runScanKeyFiltered(target, right, leftList, node: childNodes[1])
-            } else {
-                async let leftBatches = run(left, node: childNodes[0])
-                rightBatches = try await run(right, node: childNodes[1])
-                leftList = try await leftBatches
-            }
-            let leftRows = leftList.reduce(0) { $0 + $1.rowCount }
-            let rightRows = rightBatches.reduce(0) { $0 + $1.rowCount }
-            // Build the smaller side; MARK_IN and SINGLE joins build the right side.
-            let buildRight = kind == .nullAwareMark || kind == .single || rightRows <= leftRows
-            let buildBytes =
-                (buildRight ? rightBatches : leftList).reduce(0) { $0 + $1.memoryBytes }
-                + (buildRight ? rightRows : leftRows) * 40
-            var reservation = MemoryReservation(memory)
-            if !reservation.update(to: buildBytes * 2) {
-                // Over budget: a grace hash join, partition by partition from spill files. MARK_IN
-                // depends on NULLs anywhere in the build side, so it cannot be split by key.
-                guard !leftKeys.isEmpty, kind != .nullAwareMark else {
-                    throw ExecutionError.outOfMemoryBudget(
-                        operator: leftKeys.isEmpty ? "join without equality keys" : "IN (subquery)", limit: memory.limit)
-                }
-                let grace = GraceJoin(budget: memory)
-                let leftFiles = try grace.partition(&leftList, keys: leftKeys)
-                let rightFiles = try grace.partition(&rightBatches, keys: rightKeys)
-                let probeSchema = buildRight ? left.schema : right.schema
-                return try await grace.join(
-                    build: buildRight ? rightFiles : leftFiles, probe: buildRight ? leftFiles : rightFiles,
-                    buildSchema: buildRight ? right.schema : left.schema, probeSchema: probeSchema
-                ) { build, probes in
-                    let joiner = try HashJoiner(
-                        build: build, buildKeys: buildRight ? rightKeys : leftKeys,
-                        probeKeys: buildRight ? leftKeys : rightKeys, residual: residual, kind: kind,
-                        buildIsRight: buildRight, schema: schema)
-                    return try await probeAll(joiner, probes, probeSchema: probeSchema, schema: schema)
-                }
-            }
-            let build = RecordBatch.concatenate(buildRight ? rightBatches : leftList, schema: buildRight ? right.schema : left.schema)
-            let joiner = try HashJoiner(
-                build: build, buildKeys: buildRight ? rightKeys : leftKeys,
-                probeKeys: buildRight ? leftKeys : rightKeys, residual: residual, kind: kind, buildIsRight: buildRight,
-                schema: schema)
-            let probeSchema = buildRight ? left.schema : right.schema
-            return try await probeAll(joiner, (buildRight ? leftList : rightBatches), probeSchema: probeSchema, schema: schema)
+        case .hashJoin:
+            return try await runHashJoin(plan, node: node)
         case .sort(let input, let keys, let limit) where limit == nil:
             // Full sort: streamed into an external sorter that spills sorted runs over budget.
             let sorter = ExternalSorter(keys: keys, schema: input.schema, budget: memory)
@@ -348,52 +317,6 @@ public struct Executor: Sendable {
         }
     }
 
-    /// Probes `joiner` with every batch (as morsels, in parallel), then adds the build rows no
-    /// probe row matched when the join is outer on its build side (SPEC.md §8.7).
-    private func probeAll(_ joiner: HashJoiner, _ probeBatches: [RecordBatch], probeSchema: Schema, schema: Schema)
-        async throws -> [RecordBatch]
-    {
-        let probes = probeBatches.flatMap(Self.morsels).filter { $0.rowCount > 0 }
-        var output = [RecordBatch?](repeating: nil, count: probes.count)
-        var matched = [Bool](repeating: false, count: joiner.tracksBuildRows ? joiner.build.rowCount : 0)
-        if threads <= 1 || probes.count <= 1 {
-            for (index, batch) in probes.enumerated() {
-                let (joined, rows) = try joiner.probeTracking(batch)
-                output[index] = joined
-                for row in rows { matched[Int(row)] = true }
-            }
-        } else {
-            try await withThrowingTaskGroup(of: (Int, RecordBatch, [Int32]).self) { group in
-                var next = 0
-                while next < probes.count && next < threads {
-                    let index = next
-                    group.addTask {
-                        let (joined, rows) = try joiner.probeTracking(probes[index])
-                        return (index, joined, rows)
-                    }
-                    next += 1
-                }
-                while let (index, batch, rows) = try await group.next() {
-                    output[index] = batch
-                    for row in rows { matched[Int(row)] = true }
-                    if next < probes.count {
-                        let index = next
-                        group.addTask {
-                            let (joined, rows) = try joiner.probeTracking(probes[index])
-                            return (index, joined, rows)
-                        }
-                        next += 1
-                    }
-                }
-            }
-        }
-        var result = output.compactMap { $0 }
-        if joiner.answersFromBuild { return [joiner.answerFromBuild(matched)] }
-        if joiner.buildOuter { result.append(joiner.unmatchedBuildRows(matched, probeSchema: probeSchema)) }
-        if result.isEmpty { result.append(RecordBatch.concatenate([], schema: schema)) }
-        return result
-    }
-
     /// Two-phase aggregation over a scan pipeline: `threads` workers each pull partitions, run the
     /// pipeline and aggregate into their own table (partial state); the partial results are then
     /// combined (counts summed, sums summed, min of mins, avg as sum / count). A worker whose
@@ -406,6 +329,8 @@ public struct Executor: Sendable {
     ) async throws -> [RecordBatch]? {
         guard aggregates.allSatisfy({ $0.function != .countDistinct && !$0.distinct && $0.function.hasPartialState })
         else { return nil }
+        // Over a join, the join's probe side streams into the workers (Executor+Join.swift).
+        let input = try await preparedChain(input, node: inputNode)
         // Over a scan pipeline, workers pull row groups; over anything else (a join, a subquery),
         // they pull the input's batches.
         let source: any BatchSource
@@ -710,10 +635,14 @@ public struct Executor: Sendable {
             // Conjunct by conjunct, compacting after each, so later conjuncts see fewer rows.
             var current = batch
             let conjuncts: [PhysicalExpression]
-            if case .call(.and, let arguments, _) = predicate { conjuncts = arguments } else { conjuncts = [predicate] }
+            if case .call(.and, let arguments, _) = predicate {
+                conjuncts = Self.cheapConjunctsFirst(arguments)
+            } else {
+                conjuncts = [predicate]
+            }
             for conjunct in conjuncts {
                 if current.rowCount == 0 { break }
-                let rows = try ExpressionEvaluator.select(conjunct, current)
+                let rows = try Self.selectRows(conjunct, current)
                 if rows.count == current.rowCount { continue }
                 current = rows.withUnsafeBufferPointer { current.take($0) }
             }
@@ -763,9 +692,11 @@ public struct Executor: Sendable {
         }
     }
 
-    /// Reads every partition of `source` through `transform`, up to `threads` at a time, in order.
+    /// Reads every partition of `source` through `transform`, up to `threads` at a time, in order;
+    /// `wholeBatches` hands `transform` the source's batches uncut instead of morsels.
     func parallel(
-        _ source: any BatchSource, scanNode: Int?, _ transform: @escaping @Sendable (RecordBatch) throws -> RecordBatch
+        _ source: any BatchSource, scanNode: Int?, wholeBatches: Bool = false,
+        _ transform: @escaping @Sendable (RecordBatch) throws -> RecordBatch
     ) async throws -> [RecordBatch] {
         let executor = self
         let count = source.partitionCount
@@ -777,7 +708,7 @@ public struct Executor: Sendable {
                 let batches = try await source.read(partition: partition)
                 if let scanNode { record(scanNode, batches, since: start) }
                 for batch in batches {
-                    for morsel in Self.morsels(batch) { output.append(try transform(morsel)) }
+                    for morsel in wholeBatches ? [batch] : Self.morsels(batch) { output.append(try transform(morsel)) }
                 }
             }
             return output
@@ -791,7 +722,7 @@ public struct Executor: Sendable {
                     let start = DispatchFreeClock.nanoseconds()
                     let batches = try await source.read(partition: partition)
                     if let scanNode { executor.record(scanNode, batches, since: start) }
-                    return (partition, try batches.flatMap(Self.morsels).map(transform))
+                    return (partition, try (wholeBatches ? batches : batches.flatMap(Self.morsels)).map(transform))
                 }
                 next += 1
             }
@@ -826,6 +757,7 @@ struct MemoryBatches: BatchSource {
     var partitionCount: Int { batches.count }
     func read(partition: Int) async throws -> [RecordBatch] { [batches[partition]] }
     var summary: String { "batches in memory" }
+    var rowCountBound: Int? { batches.reduce(0) { $0 + $1.rowCount } }
 }
 
 /// Hands out partition numbers to workers, each exactly once.
