@@ -40,7 +40,7 @@ enum Pruning {
             var constant = arguments[1]
             if case .literal = columnSide {
                 swap(&columnSide, &constant)
-                op = flipped(op)
+                op = op.mirrored
             }
             guard case .column(let index, _) = columnSide, case .literal(let value, _) = constant,
                 let b = bounds(index)
@@ -49,16 +49,6 @@ enum Pruning {
             return outside(op, value, b)
         default:
             return false
-        }
-    }
-
-    static func flipped(_ function: ScalarFunction) -> ScalarFunction {
-        switch function {
-        case .less: .greater
-        case .lessOrEqual: .greaterOrEqual
-        case .greater: .less
-        case .greaterOrEqual: .lessOrEqual
-        default: function
         }
     }
 

@@ -71,3 +71,16 @@ public indirect enum PhysicalExpression: Sendable, CustomStringConvertible {
         }
     }
 }
+
+extension ScalarFunction {
+    /// The comparison with its operands swapped (`c < x` is `x > c`); other functions unchanged.
+    public var mirrored: ScalarFunction {
+        switch self {
+        case .less: .greater
+        case .lessOrEqual: .greaterOrEqual
+        case .greater: .less
+        case .greaterOrEqual: .lessOrEqual
+        default: self
+        }
+    }
+}

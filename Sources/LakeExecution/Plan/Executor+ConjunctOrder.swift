@@ -119,9 +119,9 @@ enum CheapFilter {
         case (.int64(let a, let validity), .constant64(let b)):
             compare(function, a, validity, b, rowCount, &mask)
         case (.constant32(let a), .int32(let b, let validity)):
-            compare(mirrored(function), b, validity, a, rowCount, &mask)
+            compare(function.mirrored, b, validity, a, rowCount, &mask)
         case (.constant64(let a), .int64(let b, let validity)):
-            compare(mirrored(function), b, validity, a, rowCount, &mask)
+            compare(function.mirrored, b, validity, a, rowCount, &mask)
         case (.int32(let a, let validityA), .int32(let b, let validityB)):
             compare(function, a, validityA, b, validityB, rowCount, &mask)
         case (.int64(let a, let validityA), .int64(let b, let validityB)):
@@ -132,16 +132,6 @@ enum CheapFilter {
         return true
     }
 
-    /// The comparison with its operands swapped (`c < x` is `x > c`).
-    static func mirrored(_ function: ScalarFunction) -> ScalarFunction {
-        switch function {
-        case .less: .greater
-        case .lessOrEqual: .greaterOrEqual
-        case .greater: .less
-        case .greaterOrEqual: .lessOrEqual
-        default: function
-        }
-    }
 
     static func compare<T: FixedWidthInteger>(
         _ function: ScalarFunction, _ values: ContiguousArray<T>, _ validity: ValidityBitmap?, _ constant: T,

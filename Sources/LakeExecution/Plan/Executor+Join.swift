@@ -31,18 +31,7 @@ extension Executor {
     /// its streamed (or, failing that, computed) rows; `plan` itself when its chain does not end
     /// in a join with keys. Runs the join's build side.
     func preparedChain(_ plan: PhysicalPlan, node: Int) async throws -> PhysicalPlan {
-        var stages: [PhysicalPlan] = []
-        var current = plan
-        while true {
-            switch current {
-            case .filter(let input, _), .project(let input, _, _):
-                stages.append(current)
-                current = input
-                continue
-            default: break
-            }
-            break
-        }
+        let (stages, current) = Self.peelChain(plan)
         guard case .hashJoin(_, _, _, let leftKeys, _, _, let schema) = current, !leftKeys.isEmpty else { return plan }
         var rebuilt: PhysicalPlan
         let start = DispatchFreeClock.nanoseconds()
@@ -63,6 +52,20 @@ extension Executor {
             }
         }
         return rebuilt
+    }
+
+    /// The filters and projections at the top of `plan`, top first, and the plan below them.
+    static func peelChain(_ plan: PhysicalPlan) -> (stages: [PhysicalPlan], bottom: PhysicalPlan) {
+        var stages: [PhysicalPlan] = []
+        var current = plan
+        while true {
+            switch current {
+            case .filter(let input, _), .project(let input, _, _):
+                stages.append(current)
+                current = input
+            default: return (stages, current)
+            }
+        }
     }
 
     /// Whether `plan` is a filter/project chain over a scan or over a hash join with keys (what

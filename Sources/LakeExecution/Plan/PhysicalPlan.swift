@@ -168,18 +168,7 @@ public struct Executor: Sendable {
             return [batch]
         case .filter, .project:
             // Fuse the chain down to a scan into one per-partition pipeline.
-            var stages: [PhysicalPlan] = []
-            var current = plan
-            while true {
-                switch current {
-                case .filter(let input, _), .project(let input, _, _):
-                    stages.append(current)
-                    current = input
-                    continue
-                default: break
-                }
-                break
-            }
+            let (stages, current) = Self.peelChain(plan)
             let fused = Array(stages.reversed())
             let executor = self
             let apply: @Sendable (RecordBatch) throws -> RecordBatch = { batch in
@@ -591,19 +580,9 @@ public struct Executor: Sendable {
 
     /// The filter/project stages (in execution order) over a scan, when `plan` is such a chain.
     static func pipeline(_ plan: PhysicalPlan) -> (stages: [PhysicalPlan], source: any BatchSource)? {
-        var stages: [PhysicalPlan] = []
-        var current = plan
-        while true {
-            switch current {
-            case .filter(let inner, _), .project(let inner, _, _):
-                stages.append(current)
-                current = inner
-            case .scan(let source):
-                return (stages.reversed(), source)
-            default:
-                return nil
-            }
-        }
+        let (stages, bottom) = peelChain(plan)
+        guard case .scan(let source) = bottom else { return nil }
+        return (stages.reversed(), source)
     }
 
     /// Rows per unit of pipeline work: large decoded row groups are cut into morsels so that
