@@ -23,21 +23,31 @@ struct TestCatalog: SQLCatalog {
     func tableFunction(_ name: String, arguments: [ScalarValue]) throws -> CatalogTable? { nil }
 }
 
+/// `sql` bound against ``TestCatalog``.
+func bindWithTestCatalog(_ sql: String) throws -> LogicalPlan {
+    try Binder(catalog: TestCatalog()).bind(try Parser.parseStatement(sql)).plan
+}
+
+/// The SQLError `body` throws, or `nil` when it throws none (or another error).
+func sqlError(_ body: () throws -> Void) -> SQLError? {
+    do {
+        try body()
+        return nil
+    } catch let error as SQLError {
+        return error
+    } catch {
+        return nil
+    }
+}
+
 @Suite("Binder")
 struct BinderTests {
     func bind(_ sql: String) throws -> LogicalPlan {
-        try Binder(catalog: TestCatalog()).bind(try Parser.parseStatement(sql)).plan
+        try bindWithTestCatalog(sql)
     }
 
     func bindError(_ sql: String) -> SQLError? {
-        do {
-            _ = try bind(sql)
-            return nil
-        } catch let error as SQLError {
-            return error
-        } catch {
-            return nil
-        }
+        sqlError { _ = try bind(sql) }
     }
 
     @Test("result types follow SQL widening", arguments: [

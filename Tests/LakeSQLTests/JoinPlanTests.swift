@@ -7,18 +7,11 @@ import Testing
 @Suite("Joins and subqueries in plans")
 struct JoinPlanTests {
     func bind(_ sql: String) throws -> LogicalPlan {
-        Optimizer.optimize(try Binder(catalog: TestCatalog()).bind(try Parser.parseStatement(sql)).plan)
+        Optimizer.optimize(try bindWithTestCatalog(sql))
     }
 
     func error(_ sql: String) -> SQLError? {
-        do {
-            _ = try bind(sql)
-            return nil
-        } catch let error as SQLError {
-            return error
-        } catch {
-            return nil
-        }
+        sqlError { _ = try bind(sql) }
     }
 
     /// The tables of the inner-join inputs, left to right.

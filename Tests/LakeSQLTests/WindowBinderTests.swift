@@ -7,18 +7,11 @@ import Testing
 @Suite("Window binding")
 struct WindowBinderTests {
     func bind(_ sql: String) throws -> LogicalPlan {
-        try Binder(catalog: TestCatalog()).bind(try Parser.parseStatement(sql)).plan
+        try bindWithTestCatalog(sql)
     }
 
     func error(_ sql: String) -> SQLError? {
-        do {
-            _ = try bind(sql)
-            return nil
-        } catch let error as SQLError {
-            return error
-        } catch {
-            return nil
-        }
+        sqlError { _ = try bind(sql) }
     }
 
     /// The window nodes of a plan, top down.

@@ -25,13 +25,7 @@ extension Binder {
         if call.isDistinct { throw SQLError("DISTINCT is not supported in \(name)()", at: position) }
         let arguments = try call.arguments.map { try bindExpression($0, context) }
         func expectCount(_ range: ClosedRange<Int>) throws {
-            guard range.contains(arguments.count) else {
-                let expected =
-                    range.lowerBound == range.upperBound ? "\(range.lowerBound)" : "\(range.lowerBound) to \(range.upperBound)"
-                throw SQLError(
-                    "\(name)() takes \(expected) argument\(range.upperBound == 1 ? "" : "s"), got \(arguments.count)",
-                    at: position)
-            }
+            try Self.checkArgumentCount(name, arguments.count, range, at: position)
         }
         func number(_ value: BoundExpression) throws -> BoundExpression {
             if isNull(value) { return .literal(.null, .float64) }

@@ -11,17 +11,10 @@ extension Binder {
         if call.isDistinct { throw SQLError("DISTINCT is only allowed in aggregate functions", at: call.position) }
         let arguments = try call.arguments.map { try bindExpression($0, context) }
         func expectCount(_ range: ClosedRange<Int>) throws {
-            guard range.contains(arguments.count) else {
-                let expected = range.lowerBound == range.upperBound ? "\(range.lowerBound)" : "\(range.lowerBound) to \(range.upperBound)"
-                throw SQLError("\(name)() takes \(expected) argument\(range.upperBound == 1 ? "" : "s"), got \(arguments.count)", at: call.position)
-            }
+            try Self.checkArgumentCount(name, arguments.count, range, at: call.position)
         }
         func text(_ value: BoundExpression) throws -> BoundExpression {
-            if isNull(value) { return .literal(.null, .string) }
-            guard value.type == .string else {
-                throw SQLError("\(name)() expects a string, got \(value.type)", at: call.position, help: "Add CAST(… AS VARCHAR).")
-            }
-            return value
+            try textArgument(name, value, at: call.position)
         }
         switch name {
         case "lower", "upper", "lcase", "ucase":
@@ -194,5 +187,28 @@ extension Binder {
             index = state.aggregates.count - 1
         }
         return .column(state.groups.count + index, aggregate.type)
+    }
+}
+
+extension Binder {
+    /// Throws "f() takes N arguments, got M" unless `count` lies in `range`.
+    static func checkArgumentCount(_ name: String, _ count: Int, _ range: ClosedRange<Int>, at position: SourcePosition)
+        throws
+    {
+        guard range.contains(count) else {
+            let expected =
+                range.lowerBound == range.upperBound ? "\(range.lowerBound)" : "\(range.lowerBound) to \(range.upperBound)"
+            throw SQLError(
+                "\(name)() takes \(expected) argument\(range.upperBound == 1 ? "" : "s"), got \(count)", at: position)
+        }
+    }
+
+    /// A string argument of `name()` as it is (NULL typed as a string); an error for other types.
+    func textArgument(_ name: String, _ value: BoundExpression, at position: SourcePosition) throws -> BoundExpression {
+        if isNull(value) { return .literal(.null, .string) }
+        guard value.type == .string else {
+            throw SQLError("\(name)() expects a string, got \(value.type)", at: position, help: "Add CAST(… AS VARCHAR).")
+        }
+        return value
     }
 }

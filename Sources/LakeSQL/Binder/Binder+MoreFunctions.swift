@@ -39,21 +39,9 @@ extension Binder {
     func bindMoreFunction(_ name: String, _ call: SQLFunctionCall, _ arguments: [BoundExpression]) throws -> BoundExpression? {
         let position = call.position
         func expectCount(_ range: ClosedRange<Int>) throws {
-            guard range.contains(arguments.count) else {
-                let expected =
-                    range.lowerBound == range.upperBound ? "\(range.lowerBound)" : "\(range.lowerBound) to \(range.upperBound)"
-                throw SQLError(
-                    "\(name)() takes \(expected) argument\(range.upperBound == 1 ? "" : "s"), got \(arguments.count)",
-                    at: position)
-            }
+            try Self.checkArgumentCount(name, arguments.count, range, at: position)
         }
-        func text(_ value: BoundExpression) throws -> BoundExpression {
-            if isNull(value) { return .literal(.null, .string) }
-            guard value.type == .string else {
-                throw SQLError("\(name)() expects a string, got \(value.type)", at: position, help: "Add CAST(… AS VARCHAR).")
-            }
-            return value
-        }
+        func text(_ value: BoundExpression) throws -> BoundExpression { try textArgument(name, value, at: position) }
         func constantText(_ value: BoundExpression, _ what: String) throws -> BoundExpression {
             if isNull(value) { return .literal(.null, .string) }
             guard case .literal(.string, _) = value else {
